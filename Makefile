@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktstr top-level build.
+#
+#   make deps         install every Debian package the project needs
+#   make              host CLI, guest binaries, kernel + example schedulers, kmod
+#   make kernel       build (or reuse) the cached kernel under test
+#   make unit         unit tests under ASan + UBSan (no VM)
+#   make integration  tests that boot VMs
+#   make check        unit + integration (the README test command)
+#   make run          the default suite in a VM against scx_simple
+#   make bench        print the boot-time figures
+#   make install      install ktstr under $(PREFIX)
+#
+# The kmod itself is built by Kbuild: see ./Kbuild and kmod/Kbuild.
+
+CC		?= gcc
+PREFIX		?= /usr/local
+BUILD		:= build
+CFLAGS		?= -O2 -g
+WARN		:= -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+		   -Wno-format-truncation
+BASE_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE $(WARN) -Ilib -Iuapi
+SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+
+LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c
+HOST_SRCS	:= $(wildcard host/*.c)
+AGENT_SRCS	:= $(wildcard guest/agent/*.c)
+
+HOST_LIBS	:= -lpopt -lelf -lz -lcrypto
+AGENT_LIBS	:= -lz
+
+KTSTR		:= ./ktstr
+KERNEL_DIR	= $(shell $(KTSTR) kernel path)
+
+.PHONY: all host guest kernel kmod unit integration check run bench \
+	install deps clean checkpatch FORCE
+
+all: host guest kernel kmod
+
+host: $(KTSTR)
+guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/reference-init
+
+$(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h lib/*.h uapi/linux/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(HOST_SRCS) $(LIB_SRCS) $(HOST_LIBS)
+
+$(KTSTR): $(BUILD)/host/ktstr
+	ln -sf $(BUILD)/host/ktstr $@
+
+$(BUILD)/guest/ktstr-agent: $(AGENT_SRCS) $(LIB_SRCS) $(wildcard guest/agent/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(AGENT_SRCS) $(LIB_SRCS) $(AGENT_LIBS)
+
+# The bare reference /init the boot benchmark compares against: static,
+# powers the VM off at once.
+$(BUILD)/guest/reference-init: guest/reference-init.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -static -o $@ $<
+
+kernel: host
+	$(KTSTR) kernel build
+
+kmod: kernel
+	$(MAKE) -C $(KERNEL_DIR) M=$(CURDIR) modules
+
+# ---- tests ---------------------------------------------------------------
+
+KSFT_INC	= $(shell scripts/ksft-headers.sh)
+UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+test_wire_SRCS		:= lib/wire.c
+test_cpio_SRCS		:= host/cpio.c lib/strlist.c lib/util.c
+test_elf_deps_SRCS	:= host/elf_deps.c lib/strlist.c lib/util.c
+test_topology_SRCS	:= host/topology.c host/qemu_args.c lib/strlist.c lib/util.c
+test_kernel_cache_SRCS	:= host/kernel_cache.c lib/strlist.c lib/util.c
+
+$(BUILD)/unit/%: tests/unit/%.c FORCE
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ihost -I$(KSFT_INC) -o $@ $< \
+		$($*_SRCS) $(HOST_LIBS)
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "# $$t"; \
+		(cd tests/unit && ../../$$t); done
+
+integration: all
+	tests/integration/run.sh
+
+check: unit integration
+
+run: all
+	$(KTSTR) run --scheduler scx_simple
+
+bench: all
+	scripts/bench-boot.sh
+
+checkpatch: kernel
+	scripts/checkpatch.sh
+
+install: host guest
+	install -D -m 0755 $(BUILD)/host/ktstr $(DESTDIR)$(PREFIX)/bin/ktstr
+	install -D -m 0755 $(BUILD)/guest/ktstr-agent \
+		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-agent
+	install -D -m 0755 $(BUILD)/guest/reference-init \
+		$(DESTDIR)$(PREFIX)/libexec/ktstr/reference-init
+
+deps:
+	scripts/install-deps.sh
+
+clean:
+	rm -rf $(BUILD) $(KTSTR)
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd Module.symvers modules.order
+
+FORCE:

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest agent: PID 1 of every ktstr VM.
+ */
+#ifndef KTSTR_GUEST_AGENT_H
+#define KTSTR_GUEST_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "strlist.h"
+#include "wire.h"
+
+#define AGENT_VERSION "1"
+
+/* The control port to the host (a virtio-serial port). */
+struct port {
+	int fd;
+	uint32_t seq;
+	struct wire_decoder dec;
+};
+
+int port_open(struct port *p, const char *name, unsigned int wait_ms);
+int port_send(struct port *p, uint16_t type, const void *payload, size_t len);
+int port_send_text(struct port *p, uint16_t type, uint16_t tag,
+		   const char *text);
+int port_log(struct port *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Block until one frame of @type arrives; copies its payload. */
+int port_wait(struct port *p, uint16_t type, uint8_t *buf, size_t cap,
+	      size_t *len);
+
+/* What the host asked for, decoded from a KTSTR_MSG_RUN frame. */
+struct job {
+	char *command;			/* sh -c, or NULL */
+	struct strlist argv;		/* program argv, when no command */
+	struct strlist env;
+	char *sched_path;		/* NULL: the kernel's default scheduler */
+	struct strlist sched_args;
+	bool interactive;
+	uint32_t attach_timeout_ms;
+};
+
+int job_decode(const uint8_t *p, size_t len, struct job *j, char *err,
+	       size_t errlen);
+void job_free(struct job *j);
+
+/* Mount the pseudo filesystems; failures are appended to @errors. */
+void mounts_setup(struct strlist *errors);
+
+/* A running sched_ext scheduler. */
+struct sched {
+	pid_t pid;
+	int pidfd;
+	int out_fd;	/* its stdout + stderr, non-blocking */
+	int status;	/* wait status, once reaped */
+	bool reaped;
+	char name[64];
+};
+
+int sched_start(struct port *p, const struct job *j, struct sched *s);
+/* Forward whatever the scheduler printed; false once it has exited. */
+bool sched_pump(struct port *p, struct sched *s);
+void sched_stop(struct port *p, struct sched *s);
+
+/* Run the job to completion, streaming output; returns its wait status. */
+int job_run(struct port *p, const struct job *j, struct sched *s);
+
+#endif

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-agent: /init of the guest. Mounts the pseudo filesystems, says
+ * HELLO to the host over the control port, runs what the host asks
+ * (with the scheduler under test attached, if any), reports the exit
+ * status and powers the VM off. As PID 1 it must never exit: the kernel
+ * would panic.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "util.h"
+
+static void power_off(void)
+{
+	sync();
+	/* QEMU runs with -no-reboot: a reboot ends the VM at once. */
+	reboot(RB_AUTOBOOT);
+	for (;;)
+		pause();
+}
+
+static void say_hello(struct port *p)
+{
+	uint8_t buf[512];
+	struct utsname u;
+	size_t off = 0;
+
+	uname(&u);
+	wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_AGENT_VERSION,
+			 AGENT_VERSION);
+	wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_KERNEL_RELEASE,
+			 u.release);
+	wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_NR_CPUS,
+			 (uint32_t)sysconf(_SC_NPROCESSORS_ONLN));
+	port_send(p, KTSTR_MSG_HELLO, buf, off);
+}
+
+static void send_exit(struct port *p, int status)
+{
+	uint8_t buf[32];
+	size_t off = 0;
+
+	if (WIFSIGNALED(status))
+		wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_EXIT_SIGNAL,
+				 (uint32_t)WTERMSIG(status));
+	else
+		wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_EXIT_CODE,
+				 (uint32_t)WEXITSTATUS(status));
+	port_send(p, KTSTR_MSG_EXIT, buf, off);
+}
+
+static void serve(struct port *p)
+{
+	static uint8_t req[KTSTR_WIRE_MAX_PAYLOAD];
+	struct sched s = { .pid = -1 };
+	char err[256];
+	struct job j;
+	size_t len;
+	int status;
+
+	if (port_wait(p, KTSTR_MSG_RUN, req, sizeof(req), &len)) {
+		fprintf(stderr, "ktstr-agent: control port read failed: %s\n",
+			strerror(errno));
+		return;
+	}
+	if (job_decode(req, len, &j, err, sizeof(err))) {
+		port_send_text(p, KTSTR_MSG_ERROR, KTSTR_TLV_ERROR_TEXT, err);
+		job_free(&j);
+		return;
+	}
+	if (j.sched_path && sched_start(p, &j, &s)) {
+		job_free(&j);
+		return;
+	}
+	status = job_run(p, &j, j.sched_path ? &s : NULL);
+	if (status < 0)
+		port_send_text(p, KTSTR_MSG_ERROR, KTSTR_TLV_ERROR_TEXT,
+			       "cannot start the job");
+	if (j.sched_path)
+		sched_stop(p, &s);
+	if (status >= 0)
+		send_exit(p, status);
+	job_free(&j);
+}
+
+int main(void)
+{
+	struct strlist errors = STRLIST_INIT;
+	struct port p;
+
+	ktstr_prog = "ktstr-agent";
+	mounts_setup(&errors);
+	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin:/include", 1);
+	setenv("HOME", "/root", 1);
+	setenv("TERM", "linux", 1);
+	if (port_open(&p, KTSTR_WIRE_PORT_NAME, 10000)) {
+		fprintf(stderr, "ktstr-agent: no control port %s: %s\n",
+			KTSTR_WIRE_PORT_NAME, strerror(errno));
+		power_off();
+	}
+	say_hello(&p);
+	for (size_t i = 0; i < errors.n; i++)
+		port_log(&p, "%s", errors.v[i]);
+	strlist_free(&errors);
+	serve(&p);
+	port_send(&p, KTSTR_MSG_BYE, NULL, 0);
+	power_off();
+	return 0;
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+/* Strip @n trailing path components in place. */
+static void up(char *path, int n)
+{
+	while (n-- > 0) {
+		char *slash = strrchr(path, '/');
+
+		if (slash && slash != path)
+			*slash = '\0';
+	}
+}
+
+static int exists(const char *p)
+{
+	return access(p, F_OK) == 0;
+}
+
+int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
+{
+	char exe[PATH_MAX], root[PATH_MAX], prefix[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0) {
+		snprintf(err, errlen, "cannot find the ktstr binary via /proc/self/exe");
+		return -1;
+	}
+	exe[n] = '\0';
+	/* <root>/build/host/ktstr */
+	snprintf(root, sizeof(root), "%s", exe);
+	up(root, 3);
+	snprintf(p->fragment, sizeof(p->fragment), "%s/selftests/config", root);
+	if (exists(p->fragment)) {
+		snprintf(p->agent, sizeof(p->agent), "%s/build/guest/ktstr-agent",
+			 root);
+		snprintf(p->reference_init, sizeof(p->reference_init),
+			 "%s/build/guest/reference-init", root);
+		snprintf(p->selftests, sizeof(p->selftests),
+			 "%s/build/selftests", root);
+		snprintf(p->kmod_src, sizeof(p->kmod_src), "%s", root);
+		return 0;
+	}
+	/* <prefix>/bin/ktstr */
+	snprintf(prefix, sizeof(prefix), "%s", exe);
+	up(prefix, 2);
+	snprintf(p->fragment, sizeof(p->fragment), "%s/share/ktstr/config",
+		 prefix);
+	snprintf(p->agent, sizeof(p->agent), "%s/libexec/ktstr/ktstr-agent",
+		 prefix);
+	snprintf(p->reference_init, sizeof(p->reference_init),
+		 "%s/libexec/ktstr/reference-init", prefix);
+	snprintf(p->selftests, sizeof(p->selftests),
+		 "%s/libexec/ktstr/selftests", prefix);
+	p->kmod_src[0] = '\0';
+	if (!exists(p->fragment)) {
+		snprintf(err, errlen,
+			 "ktstr is not in a source tree (no %s/selftests/config) nor installed (no %s); run it from the tree after 'make', or 'make install'",
+			 root, p->fragment);
+		return -1;
+	}
+	return 0;
+}
+
+void paths_cache(const char *sub, char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		snprintf(buf, len, "%s/ktstr/%s", xdg, sub);
+	else
+		snprintf(buf, len, "%s/.cache/ktstr/%s", home ? home : "/tmp",
+			 sub);
+}

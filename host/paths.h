@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where ktstr finds its own files: next to the binary in a source tree
+ * (build/host/ktstr), or under the install prefix (bin/ktstr with
+ * libexec/ktstr and share/ktstr).
+ */
+#ifndef KTSTR_HOST_PATHS_H
+#define KTSTR_HOST_PATHS_H
+
+#include <limits.h>
+
+struct ktstr_paths {
+	char agent[PATH_MAX];		/* guest agent binary (/init) */
+	char reference_init[PATH_MAX];	/* the boot benchmark's bare /init */
+	char fragment[PATH_MAX];	/* kernel config fragment */
+	char selftests[PATH_MAX];	/* built default suite */
+	char kmod_src[PATH_MAX];	/* tree holding Kbuild, or "" */
+};
+
+int paths_init(struct ktstr_paths *p, char *err, size_t errlen);
+
+/* ${XDG_CACHE_HOME:-$HOME/.cache}/ktstr/<sub> */
+void paths_cache(const char *sub, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CPU topology specs: "NnLlCcTt" = N NUMA nodes, L last-level caches in
+ * total, C cores per LLC, T threads per core. "2n4l2c2t" is 16 CPUs.
+ *
+ * Each LLC becomes one QEMU socket (QEMU gives every socket its own L3),
+ * and the sockets are split evenly over the nodes.
+ */
+#ifndef KTSTR_HOST_TOPOLOGY_H
+#define KTSTR_HOST_TOPOLOGY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define TOPO_MAX_CPUS	252
+
+struct topology {
+	unsigned int nodes;
+	unsigned int llcs;	/* in total, not per node */
+	unsigned int cores;	/* per LLC */
+	unsigned int threads;	/* per core */
+};
+
+struct cpu_place {
+	unsigned int node, llc, core, thread;
+};
+
+/* Parse @spec; on error fill @err with one line and return -1. */
+int topology_parse(const char *spec, struct topology *t, char *err,
+		   size_t errlen);
+unsigned int topology_nr_cpus(const struct topology *t);
+/* Where CPU @cpu sits; CPUs are numbered thread-fastest, then core, LLC. */
+struct cpu_place topology_place(const struct topology *t, unsigned int cpu);
+/* Format the spec back ("2n4l2c2t"). */
+void topology_spec(const struct topology *t, char *buf, size_t len);
+/*
+ * Format a CPU list ("0-3,8-11") of the CPUs for which @pick returns
+ * true, as the kernel prints them in sysfs.
+ */
+void topology_cpulist(const struct topology *t,
+		      int (*pick)(const struct cpu_place *p, unsigned int arg),
+		      unsigned int arg, char *buf, size_t len);
+/* Print the layout, as `ktstr topo` shows it. */
+void topology_print(const struct topology *t, FILE *out);
+
+#endif

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host <-> guest agent wire protocol, carried over a virtio-serial port.
+ *
+ * A byte stream of frames. Each frame is a fixed 20-byte little-endian
+ * header followed by at most KTSTR_WIRE_MAX_PAYLOAD payload bytes:
+ *
+ *   magic u32 | version u16 | type u16 | seq u32 | len u32 | crc u32
+ *
+ * crc is zlib's crc32 over the header (with crc set to 0) and the payload.
+ * The peer is untrusted: the decoder bounds every length, checks magic,
+ * version and crc, and on any error drops one byte and searches for the
+ * next magic, so a corrupted stream resynchronises instead of stalling.
+ *
+ * Payloads that carry several values are a sequence of TLV records:
+ *   tag u16 | len u16 | len bytes
+ */
+#ifndef KTSTR_LIB_WIRE_H
+#define KTSTR_LIB_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Name of the virtio-serial port that carries the protocol. */
+#define KTSTR_WIRE_PORT_NAME	"org.ktstr.ctl"
+
+#define KTSTR_WIRE_MAGIC	0x5254534bu	/* "KSTR" as LE bytes */
+#define KTSTR_WIRE_VERSION	1
+#define KTSTR_WIRE_HDR_SIZE	20
+#define KTSTR_WIRE_MAX_PAYLOAD	(64 * 1024)
+#define KTSTR_WIRE_MAX_FRAME	(KTSTR_WIRE_HDR_SIZE + KTSTR_WIRE_MAX_PAYLOAD)
+
+enum ktstr_msg_type {
+	KTSTR_MSG_HELLO = 1,	/* guest: agent is up; TLV: AGENT_VERSION, KERNEL_RELEASE, NR_CPUS */
+	KTSTR_MSG_RUN,		/* host: run a job; TLV, see enum ktstr_tlv */
+	KTSTR_MSG_STDOUT,	/* guest: raw bytes of the job's stdout */
+	KTSTR_MSG_STDERR,	/* guest: raw bytes of the job's stderr */
+	KTSTR_MSG_LOG,		/* guest: one agent diagnostic line */
+	KTSTR_MSG_SCHED,	/* guest: scheduler status; TLV: SCHED_STATE, SCHED_OPS, SCHED_OUTPUT */
+	KTSTR_MSG_EXIT,		/* guest: job finished; TLV: EXIT_CODE, EXIT_SIGNAL */
+	KTSTR_MSG_ERROR,	/* guest: the job could not run; TLV: ERROR_TEXT */
+	KTSTR_MSG_BYE,		/* guest: powering off */
+	KTSTR_MSG_TYPE_MAX,
+};
+
+enum ktstr_tlv {
+	KTSTR_TLV_AGENT_VERSION = 1,	/* string */
+	KTSTR_TLV_KERNEL_RELEASE,	/* string */
+	KTSTR_TLV_NR_CPUS,		/* u32 */
+	KTSTR_TLV_COMMAND,		/* string: shell command line */
+	KTSTR_TLV_ARGV,			/* string, repeatable: program argv */
+	KTSTR_TLV_ENV,			/* string "K=V", repeatable */
+	KTSTR_TLV_SCHED_PATH,		/* string: scheduler binary in the guest */
+	KTSTR_TLV_SCHED_ARG,		/* string, repeatable */
+	KTSTR_TLV_INTERACTIVE,		/* u32: 1 = shell on the console */
+	KTSTR_TLV_SCHED_STATE,		/* string: "enabled", "failed", ... */
+	KTSTR_TLV_SCHED_OPS,		/* string: /sys/kernel/sched_ext/root/ops */
+	KTSTR_TLV_SCHED_OUTPUT,		/* string: the scheduler's own output */
+	KTSTR_TLV_EXIT_CODE,		/* u32 */
+	KTSTR_TLV_EXIT_SIGNAL,		/* u32 */
+	KTSTR_TLV_ERROR_TEXT,		/* string */
+	KTSTR_TLV_ATTACH_TIMEOUT_MS,	/* u32 */
+	KTSTR_TLV_MAX,
+};
+
+enum wire_error {
+	WIRE_OK = 0,
+	WIRE_ERR_MAGIC,		/* bytes that are not a frame start */
+	WIRE_ERR_VERSION,	/* a frame of another protocol version */
+	WIRE_ERR_LENGTH,	/* len above KTSTR_WIRE_MAX_PAYLOAD */
+	WIRE_ERR_CRC,		/* header or payload corrupted */
+	WIRE_ERR_TYPE,		/* unknown message type */
+};
+
+struct wire_frame {
+	uint16_t type;
+	uint32_t seq;
+	uint32_t len;
+	const uint8_t *payload;	/* valid only during the callback */
+};
+
+/*
+ * Encode one frame into @buf. Returns the frame size, or 0 when @len is
+ * above the maximum or @cap is too small.
+ */
+size_t wire_encode(uint8_t *buf, size_t cap, uint16_t type, uint32_t seq,
+		   const void *payload, size_t len);
+
+typedef void (*wire_frame_fn)(const struct wire_frame *f, void *ctx);
+
+struct wire_decoder {
+	uint8_t buf[KTSTR_WIRE_MAX_FRAME];
+	size_t have;
+	uint64_t frames;	/* good frames delivered */
+	uint64_t errors;	/* bad frames / resync events */
+	uint64_t skipped;	/* bytes discarded while resynchronising */
+	enum wire_error last_error;
+};
+
+void wire_decoder_init(struct wire_decoder *d);
+/*
+ * Feed @len bytes of the stream. Calls @fn once per valid frame, in order.
+ * Bytes of an incomplete frame are kept for the next call. Never fails:
+ * bad input only advances the error counters.
+ */
+void wire_decoder_feed(struct wire_decoder *d, const void *data, size_t len,
+		       wire_frame_fn fn, void *ctx);
+
+/* TLV building: append one record at *off in @buf. Returns 0 or -1 if full. */
+int wire_tlv_put(uint8_t *buf, size_t cap, size_t *off, uint16_t tag,
+		 const void *val, size_t len);
+int wire_tlv_put_str(uint8_t *buf, size_t cap, size_t *off, uint16_t tag,
+		     const char *s);
+int wire_tlv_put_u32(uint8_t *buf, size_t cap, size_t *off, uint16_t tag,
+		     uint32_t v);
+
+/*
+ * TLV parsing: step through a payload. Returns 1 with the next record,
+ * 0 at a clean end, -1 when a record runs past the payload.
+ */
+int wire_tlv_next(const uint8_t *p, size_t len, size_t *off, uint16_t *tag,
+		  const uint8_t **val, uint16_t *vlen);
+/* Copy a TLV string value into @dst (NUL-terminated); false if it does not fit or holds a NUL. */
+bool wire_tlv_str(const uint8_t *val, uint16_t vlen, char *dst, size_t cap);
+/* Decode a u32 value; false unless vlen == 4. */
+bool wire_tlv_u32(const uint8_t *val, uint16_t vlen, uint32_t *out);
+
+#endif
