@@ -74,11 +74,12 @@ test_wire_SRCS		:= lib/wire.c
 test_cpio_SRCS		:= host/cpio.c lib/strlist.c lib/util.c
 test_elf_deps_SRCS	:= host/elf_deps.c lib/strlist.c lib/util.c
 test_topology_SRCS	:= host/topology.c host/qemu_args.c lib/strlist.c lib/util.c
-test_kernel_cache_SRCS	:= host/kernel_cache.c lib/strlist.c lib/util.c
+test_kernel_cache_SRCS	:= host/kernel_cache.c host/kernel_build.c host/paths.c lib/strlist.c lib/util.c
 
 $(BUILD)/unit/%: tests/unit/%.c FORCE
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -Ihost -I$(KSFT_INC) -o $@ $< \
+	$(CC) $(BASE_CFLAGS) -Wno-unused-parameter -O1 -g $(SAN) -Ihost \
+		-I$(KSFT_INC) -o $@ $< \
 		$($*_SRCS) $(HOST_LIBS)
 
 unit: $(UNIT_TESTS)

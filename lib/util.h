@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* Program name used as the prefix of every diagnostic line. */
 extern const char *ktstr_prog;

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <zlib.h>
 
-/* the kernel's harness is not -Wextra clean (unused macro parameters) */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "wire.h"
 

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduler the host asked for is the one running: with a scheduler,
+ * sched_ext is enabled with its ops and schedules this very test; without
+ * one, sched_ext is idle and the kernel's default scheduler runs us.
+ */
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "ktstr_guest.h"
+
+#ifndef SCHED_EXT
+#define SCHED_EXT 7
+#endif
+
+static const char *scheduler(void)
+{
+	const char *s = getenv("KTSTR_SCHEDULER");
+
+	return s && s[0] ? s : NULL;
+}
+
+TEST(state_matches_request)
+{
+	char state[64];
+
+	ASSERT_EQ(0, sysfs_read("/sys/kernel/sched_ext/state", state,
+				sizeof(state)))
+		TH_LOG("no /sys/kernel/sched_ext: kernel built without sched_ext");
+	if (scheduler()) {
+		EXPECT_STREQ("enabled", state);
+	} else {
+		EXPECT_STREQ("disabled", state);
+	}
+}
+
+TEST(ops_name_matches_scheduler)
+{
+	const char *sched = scheduler();
+	char ops[128];
+
+	if (!sched)
+		SKIP(return, "no scheduler requested");
+	ASSERT_EQ(0, sysfs_read("/sys/kernel/sched_ext/root/ops", ops,
+				sizeof(ops)));
+	ASSERT_NE(0, ops[0]);
+	/* The examples name their ops after the binary: scx_simple -> simple. */
+	if (!strncmp(sched, "scx_", 4))
+		EXPECT_STREQ(sched + 4, ops);
+}
+
+/* The value of "ext.enabled" in /proc/self/sched, or -1. */
+static int ext_enabled(void)
+{
+	char line[256];
+	int val = -1;
+	FILE *f = fopen("/proc/self/sched", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "ext.enabled", 11) && colon)
+			val = atoi(colon + 1);
+	}
+	fclose(f);
+	return val;
+}
+
+TEST(this_task_is_scheduled_by_ext)
+{
+	/* A fair task moves to sched_ext when the scheduler attached fully. */
+	EXPECT_EQ(scheduler() ? 1 : 0, ext_enabled());
+	EXPECT_NE(SCHED_EXT, sched_getscheduler(0));
+}
+
+TEST_HARNESS_MAIN

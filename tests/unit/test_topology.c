@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Topology specs: parsing, rejection of bad specs, CPU placement, and the
+ * QEMU arguments a topology yields.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "qemu_args.h"
+#include "topology.h"
+
+static char err[512];
+
+TEST(parse_full_spec)
+{
+	struct topology t;
+
+	ASSERT_EQ(0, topology_parse("2n4l2c2t", &t, err, sizeof(err)));
+	EXPECT_EQ(2u, t.nodes);
+	EXPECT_EQ(4u, t.llcs);
+	EXPECT_EQ(2u, t.cores);
+	EXPECT_EQ(2u, t.threads);
+	EXPECT_EQ(16u, topology_nr_cpus(&t));
+}
+
+TEST(spec_round_trips)
+{
+	const char *specs[] = { "1n1l1c1t", "2n4l2c2t", "4n4l3c1t",
+				"1n63l4c1t", "3n6l7c2t" };
+	struct topology t;
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		ASSERT_EQ(0, topology_parse(specs[i], &t, err, sizeof(err)));
+		topology_spec(&t, buf, sizeof(buf));
+		EXPECT_STREQ(specs[i], buf);
+	}
+}
+
+struct bad_spec {
+	const char *spec;
+	const char *why;	/* a fragment the message must contain */
+};
+
+TEST(rejects_bad_specs)
+{
+	const struct bad_spec bad[] = {
+		{ "", "expected a number of NUMA nodes" },
+		{ "0n1l1c1t", "NUMA nodes must be at least 1" },
+		{ "1n0l1c1t", "LLCs must be at least 1" },
+		{ "1n1l0c1t", "cores per LLC must be at least 1" },
+		{ "1n1l1c0t", "threads per core must be at least 1" },
+		{ "2n3l1c1t", "cannot be split evenly" },
+		{ "1n1l253c1t", "253 CPUs is more than the 252" },
+		{ "1n64l4c1t", "256 CPUs" },
+		{ "1n1l2c", "expected a number of threads" },
+		{ "1n1l2c1t ", "unexpected" },
+		{ "1n1l2c1tx", "unexpected" },
+		{ "n1l1c1t", "expected a number" },
+		{ "1l1n1c1t", "expected 'n'" },
+		{ "-1n1l1c1t", "expected a number" },
+		{ "99999999999n1l1c1t", "out of range" },
+		{ "1n1l2c2t2", "unexpected" },
+	};
+	struct topology t;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-1, topology_parse(bad[i].spec, &t, err, sizeof(err)))
+			TH_LOG("accepted bad spec \"%s\"", bad[i].spec);
+		EXPECT_NE(NULL, strstr(err, bad[i].why))
+			TH_LOG("spec \"%s\": message \"%s\" lacks \"%s\"",
+			       bad[i].spec, err, bad[i].why);
+		/* One line that also says what is expected. */
+		EXPECT_EQ(NULL, strchr(err, '\n'));
+		EXPECT_NE(NULL, strstr(err, "expected NnLlCcTt"));
+	}
+}
+
+TEST(max_cpus_accepted)
+{
+	struct topology t;
+
+	ASSERT_EQ(0, topology_parse("2n2l63c2t", &t, err, sizeof(err)));
+	EXPECT_EQ(252u, topology_nr_cpus(&t));
+}
+
+TEST(cpu_placement)
+{
+	struct topology t;
+	struct cpu_place p;
+
+	ASSERT_EQ(0, topology_parse("2n4l2c2t", &t, err, sizeof(err)));
+	p = topology_place(&t, 0);
+	EXPECT_EQ(0u, p.node);
+	EXPECT_EQ(0u, p.llc);
+	p = topology_place(&t, 5);	/* llc 1, core 0, thread 1 */
+	EXPECT_EQ(0u, p.node);
+	EXPECT_EQ(1u, p.llc);
+	EXPECT_EQ(0u, p.core);
+	EXPECT_EQ(1u, p.thread);
+	p = topology_place(&t, 11);	/* llc 2 -> node 1, core 1, thread 1 */
+	EXPECT_EQ(1u, p.node);
+	EXPECT_EQ(2u, p.llc);
+	EXPECT_EQ(1u, p.core);
+	EXPECT_EQ(1u, p.thread);
+	p = topology_place(&t, 15);
+	EXPECT_EQ(1u, p.node);
+	EXPECT_EQ(3u, p.llc);
+}
+
+static int pick_node(const struct cpu_place *p, unsigned int arg)
+{
+	return p->node == arg;
+}
+
+static int pick_thread0(const struct cpu_place *p, unsigned int arg)
+{
+	return p->thread == arg;
+}
+
+TEST(cpulist_format)
+{
+	struct topology t;
+	char buf[256];
+
+	ASSERT_EQ(0, topology_parse("2n4l2c2t", &t, err, sizeof(err)));
+	topology_cpulist(&t, pick_node, 1, buf, sizeof(buf));
+	EXPECT_STREQ("8-15", buf);
+	topology_cpulist(&t, pick_thread0, 0, buf, sizeof(buf));
+	EXPECT_STREQ("0,2,4,6,8,10,12,14", buf);
+}
+
+static int count_arg(const struct strlist *a, const char *s)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		n += !strcmp(a->v[i], s);
+	return n;
+}
+
+static void base_config(struct vm_config *c, const char *spec)
+{
+	memset(c, 0, sizeof(*c));
+	c->qemu = "qemu-system-x86_64";
+	c->kernel = "/k/bzImage";
+	c->initrd = "/r/initramfs.cpio";
+	c->memory_mb = 1024;
+	c->accel = ACCEL_TCG;
+	c->mem_dir = "/dev/shm/ktstr-1-x";
+	c->ctl_sock = "/dev/shm/ktstr-1-x/ctl.sock";
+	c->qmp_sock = "/dev/shm/ktstr-1-x/qmp.sock";
+	topology_parse(spec, &c->topo, err, sizeof(err));
+}
+
+TEST(qemu_args_topology)
+{
+	struct strlist a = STRLIST_INIT;
+	struct vm_config c;
+
+	base_config(&c, "2n4l2c2t");
+	ASSERT_EQ(0, qemu_build_args(&c, &a, err, sizeof(err)));
+	EXPECT_STREQ("qemu-system-x86_64", a.v[0]);
+	EXPECT_EQ(1, count_arg(&a, "16,sockets=4,dies=1,cores=2,threads=2"));
+	EXPECT_EQ(1, count_arg(&a, "node,nodeid=0,memdev=ram0"));
+	EXPECT_EQ(1, count_arg(&a, "node,nodeid=1,memdev=ram1"));
+	EXPECT_EQ(1, count_arg(&a, "cpu,node-id=0,socket-id=0"));
+	EXPECT_EQ(1, count_arg(&a, "cpu,node-id=0,socket-id=1"));
+	EXPECT_EQ(1, count_arg(&a, "cpu,node-id=1,socket-id=2"));
+	EXPECT_EQ(1, count_arg(&a, "cpu,node-id=1,socket-id=3"));
+	EXPECT_EQ(1, count_arg(&a,
+		"memory-backend-file,id=ram0,size=512M,mem-path=/dev/shm/ktstr-1-x/ram0,share=on"));
+	EXPECT_EQ(1, count_arg(&a, "1024M"));
+	EXPECT_EQ(1, count_arg(&a, "-no-reboot"));
+	EXPECT_EQ(1, count_arg(&a, "tcg,thread=multi,tb-size=256"));
+	EXPECT_EQ(1, count_arg(&a, "max"));
+	EXPECT_EQ(1, count_arg(&a, "socket,id=ctl,path=/dev/shm/ktstr-1-x/ctl.sock"));
+	EXPECT_EQ(1, count_arg(&a,
+		"virtserialport,bus=vser0.0,chardev=ctl,name=org.ktstr.ctl"));
+	EXPECT_EQ(NULL, a.v[a.n]);
+	strlist_free(&a);
+}
+
+TEST(qemu_args_kvm_and_cmdline)
+{
+	struct strlist a = STRLIST_INIT;
+	struct vm_config c;
+	const char *append = NULL;
+
+	base_config(&c, "1n1l2c1t");
+	c.accel = ACCEL_KVM;
+	c.append = "ktstr.extra=1";
+	ASSERT_EQ(0, qemu_build_args(&c, &a, err, sizeof(err)));
+	EXPECT_EQ(1, count_arg(&a, "kvm"));
+	EXPECT_EQ(1, count_arg(&a, "host"));
+	EXPECT_EQ(0, count_arg(&a, "max"));
+	for (size_t i = 0; i + 1 < a.n; i++)
+		if (!strcmp(a.v[i], "-append"))
+			append = a.v[i + 1];
+	ASSERT_NE(NULL, append);
+	EXPECT_NE(NULL, strstr(append, "console=ttyS0"));
+	EXPECT_NE(NULL, strstr(append, "panic=-1"));
+	EXPECT_NE(NULL, strstr(append, " quiet"));
+	EXPECT_NE(NULL, strstr(append, "ktstr.extra=1"));
+	strlist_free(&a);
+}
+
+TEST(qemu_args_memory_split_and_minimum)
+{
+	struct strlist a = STRLIST_INIT;
+	struct vm_config c;
+
+	base_config(&c, "4n4l1c1t");
+	c.memory_mb = 1000;	/* 250 MB per node, 1000 in total */
+	ASSERT_EQ(0, qemu_build_args(&c, &a, err, sizeof(err)));
+	EXPECT_EQ(1, count_arg(&a, "1000M"));
+	EXPECT_EQ(1, count_arg(&a,
+		"memory-backend-file,id=ram3,size=250M,mem-path=/dev/shm/ktstr-1-x/ram3,share=on"));
+	strlist_free(&a);
+
+	c.memory_mb = 200;	/* 50 MB per node is below the minimum */
+	EXPECT_EQ(-1, qemu_build_args(&c, &a, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "at least 256 MB"));
+	strlist_free(&a);
+}
+
+TEST_HARNESS_MAIN
