@@ -34,13 +34,16 @@ AGENT_LIBS	:= -lz
 KTSTR		:= ./ktstr
 KERNEL_DIR	= $(shell $(KTSTR) kernel path)
 
-.PHONY: all host guest kernel kmod unit integration check run bench \
+.PHONY: all host guest selftests kernel kmod unit integration check run bench \
 	install deps clean checkpatch FORCE
 
 all: host guest kernel kmod
 
 host: $(KTSTR)
-guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/reference-init
+guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/reference-init selftests
+
+selftests:
+	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests
 
 $(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h lib/*.h uapi/linux/*.h)
 	@mkdir -p $(@D)
@@ -64,6 +67,7 @@ kernel: host
 
 kmod: kernel
 	$(MAKE) -C $(KERNEL_DIR) M=$(CURDIR) modules
+	@mkdir -p $(BUILD)/kmod && cp kmod/ktstr.ko $(BUILD)/kmod/
 
 # ---- tests ---------------------------------------------------------------
 
@@ -95,7 +99,7 @@ run: all
 	$(KTSTR) run --scheduler scx_simple
 
 bench: all
-	scripts/bench-boot.sh
+	$(KTSTR) bench boot --accel tcg
 
 checkpatch: kernel
 	scripts/checkpatch.sh
@@ -112,6 +116,7 @@ deps:
 
 clean:
 	rm -rf $(BUILD) $(KTSTR)
-	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd Module.symvers modules.order
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd kmod/modules.order \
+		Module.symvers modules.order .module-common.o .*.cmd
 
 FORCE:

@@ -65,5 +65,6 @@ int cmd_shell(int argc, const char **argv);
 int cmd_run(int argc, const char **argv);
 int cmd_topo(int argc, const char **argv);
 int cmd_kernel(int argc, const char **argv);
+int cmd_bench(int argc, const char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct {
 	{ "run", cmd_run, "run test programs in VMs, print KTAP" },
 	{ "topo", cmd_topo, "show the CPU layout of a topology spec" },
 	{ "kernel", cmd_kernel, "build, list or locate the kernel under test" },
+	{ "bench", cmd_bench, "measure boot time against a bare reference boot" },
 };
 
 static void usage(FILE *f)
@@ -43,7 +44,7 @@ int main(int argc, const char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command \"%s\"; expected shell, run, topo or kernel (see 'ktstr --help')",
+	errmsg("unknown command \"%s\"; expected shell, run, topo, kernel or bench (see 'ktstr --help')",
 	       argv[1]);
 	return EXIT_USAGE;
 }

@@ -37,13 +37,13 @@ TEST(pseudo_filesystems_mounted)
 
 TEST(cgroup_controllers_available)
 {
-	const char *want[] = { "cpuset", "cpu", "io", "memory", "pids" };
+	static const char * const want[] = { "cpuset", "cpu", "io", "memory", "pids" };
 	char buf[256], padded[260];
 
 	ASSERT_EQ(0, sysfs_read("/sys/fs/cgroup/cgroup.controllers", buf,
 				sizeof(buf)));
 	snprintf(padded, sizeof(padded), " %s ", buf);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		char word[32];
 
 		snprintf(word, sizeof(word), " %s ", want[i]);

@@ -29,11 +29,7 @@ TEST(state_matches_request)
 	ASSERT_EQ(0, sysfs_read("/sys/kernel/sched_ext/state", state,
 				sizeof(state)))
 		TH_LOG("no /sys/kernel/sched_ext: kernel built without sched_ext");
-	if (scheduler()) {
-		EXPECT_STREQ("enabled", state);
-	} else {
-		EXPECT_STREQ("disabled", state);
-	}
+	EXPECT_STREQ(scheduler() ? "enabled" : "disabled", state);
 }
 
 TEST(ops_name_matches_scheduler)

@@ -1,0 +1,161 @@
+#!/bin/bash
+# Integration tests: boot real VMs through ./ktstr and check what users
+# see: exit statuses, the guest's view of the topology, the scheduler,
+# every failure path, one-line errors for bad input, and that nothing is
+# left behind. Prints KTAP; exits non-zero if any test fails.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+K="$top/ktstr"
+ACCEL=${KTSTR_TEST_ACCEL:-tcg}
+work=$(mktemp -d /tmp/ktstr-itest.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n $1"
+	[ -f "$work/out" ] && sed 's/^/# out: /' "$work/out" | tail -20
+	[ -f "$work/err" ] && sed 's/^/# err: /' "$work/err" | tail -20
+}
+# check NAME CONDITION...: run the condition, report.
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
+# ktstr_sh ARGS...: run ktstr shell, output in $work/out, $work/err, status in $rc
+ktstr_sh() {
+	"$K" shell --accel "$ACCEL" "$@" >"$work/out" 2>"$work/err" </dev/null
+	rc=$?
+}
+
+leftovers() {
+	pgrep -f 'qemu-system-x86_64.*ktstr' >/dev/null && return 0
+	ls /dev/shm | grep -q '^ktstr-' && return 0
+	return 1
+}
+
+one_line_usage_error() {
+	[ "$rc" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] && [ ! -s "$work/out" ]
+}
+
+echo "KTAP version 1"
+
+# --- bad input: one line, exit 2, nothing started --------------------------
+bad() {
+	local name=$1; shift
+	ktstr_sh "$@"
+	check "bad input: $name" one_line_usage_error
+}
+bad "zero count" --topology 0n1l1c1t --exec true
+bad "LLCs not divisible by nodes" --topology 2n3l1c1t --exec true
+bad "more than 252 CPUs" --topology 1n2l64c2t --exec true
+bad "malformed topology" --topology 2x --exec true
+bad "missing kernel" --kernel /nonexistent/bzImage --exec true
+KTSTR_QEMU=/nonexistent/qemu "$K" shell --exec true >"$work/out" 2>"$work/err"
+rc=$?
+check "bad input: QEMU not installed" one_line_usage_error
+bad "unreadable include" --include /nonexistent/file --exec true
+bad "bad accel" --accel xen --exec true
+bad "memory too small for nodes" --topology 2n2l1c1t --memory 100 --exec true
+bad "unknown scheduler" --scheduler scx_nosuch --exec true
+bad "scheduler path not executable" --scheduler /etc/hostname --exec true
+bad "bad timeout" --timeout 0 --exec true
+bad "unexpected argument" stray --exec true
+"$K" frobnicate >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: unknown command" one_line_usage_error
+"$K" topo 1n1l0c1t >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: ktstr topo" one_line_usage_error
+rm -f "$work/out" "$work/err"
+
+# --- topo ------------------------------------------------------------------
+"$K" topo 2n4l2c2t >"$work/out"
+check "topo 2n4l2c2t lists 16 CPUs, 2 nodes, 4 LLCs" \
+	grep -q "16 CPUs, 2 NUMA nodes, 4 LLCs" "$work/out"
+
+# --- exit status is the guest's --------------------------------------------
+ktstr_sh --exec 'echo to-stdout; echo to-stderr >&2; exit 3'
+check "shell --exec 'exit 3' exits 3 with both streams" \
+	test "$rc" -eq 3 -a "$(cat "$work/out")" = to-stdout -a \
+	"$(cat "$work/err")" = to-stderr
+ktstr_sh --exec true
+check "shell --exec true exits 0" test "$rc" -eq 0
+ktstr_sh --exec 'kill -9 $$'
+check "a job killed by a signal exits 128+9" test "$rc" -eq 137
+
+# --- the guest sees the declared topology ----------------------------------
+ktstr_sh --topology 2n4l2c2t --exec '
+	ls -d /sys/devices/system/node/node* | wc -l
+	cat /sys/devices/system/cpu/cpu*/cache/index3/shared_cpu_list | sort -u | wc -l
+	cat /sys/devices/system/cpu/cpu*/topology/thread_siblings_list | sort -u | grep -c ,\\\|-'
+check "2n4l2c2t: 2 nodes, 4 LLC sets, 8 SMT pairs in the guest" \
+	test "$rc" -eq 0 -a "$(tr '\n' ' ' <"$work/out")" = "2 4 8 "
+
+# --- scheduler -------------------------------------------------------------
+ktstr_sh --scheduler scx_simple --exec 'cat /sys/kernel/sched_ext/state /sys/kernel/sched_ext/root/ops'
+check "scx_simple attaches: state enabled, ops simple" \
+	test "$rc" -eq 0 -a "$(tr '\n' ' ' <"$work/out")" = "enabled simple "
+ktstr_sh --exec 'cat /sys/kernel/sched_ext/state'
+check "without a scheduler sched_ext is disabled" \
+	test "$rc" -eq 0 -a "$(cat "$work/out")" = disabled
+ktstr_sh --scheduler /bin/false --exec true
+check "a scheduler that never attaches fails with its own output" \
+	test "$rc" -eq 125 -a -n "$(grep 'never attached: exited with status 1' "$work/err")"
+ktstr_sh --scheduler scx_qmap --sched-args "-s 20000" --exec 'cat /sys/kernel/sched_ext/root/ops'
+check "--sched-args reach the scheduler (scx_qmap -s 20000)" \
+	test "$rc" -eq 0 -a "$(cat "$work/out")" = qmap
+ktstr_sh --scheduler scx_qmap --sched-args "--no-such-flag" --exec true
+check "bad --sched-args: scheduler error reported" \
+	test "$rc" -eq 125 -a -n "$(grep 'never attached' "$work/err")"
+
+# --- files in, logs out ----------------------------------------------------
+echo "payload-$$" >"$work/data.txt"
+ktstr_sh --include "$work/data.txt" --output-dir "$work/logs" --exec 'cat /include/data.txt'
+check "--include copies a file; --output-dir keeps the console log" \
+	test "$rc" -eq 0 -a "$(cat "$work/out")" = "payload-$$" -a -s "$work/logs/console.log"
+
+# --- failure paths ---------------------------------------------------------
+ktstr_sh --exec 'echo c > /proc/sysrq-trigger; sleep 30'
+check "a guest kernel panic is reported with its text" \
+	test "$rc" -eq 125 -a -n "$(grep 'guest kernel panic: Kernel panic - not syncing' "$work/err")"
+check "nothing left after a panic" eval '! leftovers'
+
+ktstr_sh --timeout 8 --exec 'echo started; sleep 600'
+check "--timeout ends a hung guest and shows the console" \
+	test "$rc" -eq 124 -a -n "$(grep 'timed out after 8 s' "$work/err")" -a \
+	-n "$(grep 'last console lines' "$work/err")"
+check "nothing left after a timeout" eval '! leftovers'
+
+for sig in INT TERM; do
+	"$K" shell --accel "$ACCEL" --exec 'sleep 600' >"$work/out" 2>"$work/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		pgrep -P "$pid" qemu-system >/dev/null && break
+		sleep 0.1
+	done
+	sleep 2
+	kill -s "$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	want=$((128 + $(kill -l "$sig")))
+	check "SIG$sig to ktstr stops the VM and exits $want" \
+		test "$rc" -eq "$want" -a -n "$(grep 'interrupted by' "$work/err")"
+	check "nothing left after SIG$sig" eval '! leftovers'
+done
+
+# --- KTAP from ktstr run ---------------------------------------------------
+"$K" run --accel "$ACCEL" --topology 1n2l2c1t --scheduler scx_simple >"$work/out" 2>"$work/err"
+rc=$?
+check "ktstr run (scx_simple, 1n2l2c1t): default suite passes in KTAP" \
+	test "$rc" -eq 0 -a "$(head -1 "$work/out")" = "KTAP version 1" -a \
+	-z "$(grep '^not ok' "$work/out")" -a -n "$(grep -c '^ok' "$work/out")"
+
+"$K" run --accel "$ACCEL" "$top/tests/integration/failing-test.sh" >"$work/out" 2>"$work/err"
+rc=$?
+check "ktstr run reports a failing test as not ok and exits 1" \
+	test "$rc" -eq 1 -a -n "$(grep '^not ok 1 failing-test.sh # exit status 7' "$work/out")"
+
+check "nothing left behind at the end" eval '! leftovers'
+
+echo "1..$n"
+echo "# integration: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
