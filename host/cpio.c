@@ -139,8 +139,7 @@ static int emit(struct cpio_writer *w, const void *p, size_t len)
 	return 0;
 }
 
-/* Pad with zeros to the next multiple of 4, as newc requires after both
- * the name and the data. */
+/* newc pads both the name and the data to a multiple of 4 bytes. */
 static int emit_pad(struct cpio_writer *w)
 {
 	static const char zeros[4];
@@ -284,8 +283,7 @@ static int copy_fd(struct cpio_writer *w, int fd, uint64_t size)
 			continue;
 		if (n < 0)
 			return fail(w, errno);
-		/* The header already promised @size bytes: a shrinking file
-		 * cannot be papered over. */
+		/* The header promised @size bytes; a file that shrank can't. */
 		if (n == 0)
 			return fail(w, EIO);
 		if (emit(w, w->buf, (size_t)n))
@@ -303,8 +301,7 @@ int cpio_add_file(struct cpio_writer *w, const char *name, mode_t perm,
 
 	if (new_name(w, name))
 		return -1;
-	/* Open before writing any parents so a missing source leaves the
-	 * archive untouched. */
+	/* Open first: a missing source must not leave parents behind. */
 	fd = open(src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(w, errno);

@@ -118,6 +118,27 @@ static void elf_file_close(struct elf_file *ef)
 	ef->fd = -1;
 }
 
+/*
+ * libelf reports no headers at all when a table lies past the end of the
+ * file: a truncated program must not pass for a static one.
+ */
+static int check_tables(struct elf_file *ef, char *why, size_t whylen)
+{
+	size_t n;
+
+	if (elf_getphdrnum(ef->elf, &n) || n == 0 ||
+	    (ef->ehdr.e_phnum != PN_XNUM && n != ef->ehdr.e_phnum)) {
+		snprintf(why, whylen, "missing or truncated program headers");
+		return -1;
+	}
+	if (elf_getshdrnum(ef->elf, &n) ||
+	    (ef->ehdr.e_shnum && n != ef->ehdr.e_shnum)) {
+		snprintf(why, whylen, "truncated section headers");
+		return -1;
+	}
+	return 0;
+}
+
 /* Open @path as an ELF file. -1 with the reason in @why on failure. */
 static int elf_file_open(struct elf_file *ef, const char *path, char *why,
 			 size_t whylen)
@@ -134,7 +155,11 @@ static int elf_file_open(struct elf_file *ef, const char *path, char *why,
 	}
 	/* ELF_C_READ, not mmap: a file truncated under us must not SIGBUS. */
 	ef->elf = elf_begin(ef->fd, ELF_C_READ, NULL);
-	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF) {
+	if (!ef->elf) {
+		snprintf(why, whylen, "bad ELF file: %s", elf_errmsg(-1));
+		goto fail;
+	}
+	if (elf_kind(ef->elf) != ELF_K_ELF) {
 		snprintf(why, whylen, "not an ELF file");
 		goto fail;
 	}
@@ -143,6 +168,8 @@ static int elf_file_open(struct elf_file *ef, const char *path, char *why,
 		snprintf(why, whylen, "bad ELF header: %s", elf_errmsg(-1));
 		goto fail;
 	}
+	if (check_tables(ef, why, whylen))
+		goto fail;
 	return 0;
 fail:
 	elf_file_close(ef);
@@ -266,8 +293,10 @@ static int parse_dynamic(struct elf_file *ef, Elf_Scn *scn,
 			break;
 		if (!wants_str(dyn.d_tag))
 			continue;
-		/* elf_strptr checks the link is a string table and the
-		 * offset and terminating NUL lie inside it. */
+		/*
+		 * elf_strptr checks the link is a string table and the
+		 * offset and terminating NUL lie inside it.
+		 */
 		s = elf_strptr(ef->elf, sh->sh_link, dyn.d_un.d_val);
 		if (!s || (dyn.d_tag == DT_NEEDED && !*s)) {
 			snprintf(why, whylen, "bad string in .dynamic");
@@ -707,7 +736,7 @@ int elf_deps_collect(const char *binary, struct strlist *out, char *err,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!binary || !out)
-		return seterr(&c, "elf_deps_collect: bad arguments");
+		return seterr(&c, "bad arguments");
 	r = collect(&c, binary);
 	/* [0] is the binary itself, not one of its dependencies. */
 	for (size_t i = 1; !r && i < c.nobjs; i++) {

@@ -58,7 +58,9 @@ bad "unreadable include" --include /nonexistent/file --exec true
 bad "bad accel" --accel xen --exec true
 bad "memory too small for nodes" --topology 2n2l1c1t --memory 100 --exec true
 bad "unknown scheduler" --scheduler scx_nosuch --exec true
-bad "scheduler path not executable" --scheduler /etc/hostname --exec true
+echo "not a program" >"$work/notexec"
+chmod 0644 "$work/notexec"
+bad "scheduler path not executable" --scheduler "$work/notexec" --exec true
 bad "bad timeout" --timeout 0 --exec true
 bad "unexpected argument" stray --exec true
 "$K" frobnicate >"$work/out" 2>"$work/err"; rc=$?

@@ -14,6 +14,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+/* TEST_F()'s wrapper keeps a local across setjmp(): the harness's business. */
+#pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
 
 #include "cpio.h"
@@ -121,7 +123,7 @@ FIXTURE(cpio) {
 
 FIXTURE_SETUP(cpio)
 {
-	strcpy(self->dir, "/tmp/ktstr-test-cpio-XXXXXX");
+	snprintf(self->dir, sizeof(self->dir), "/tmp/ktstr-test-cpio-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->archive, sizeof(self->archive), "%s/a.cpio", self->dir);
 	snprintf(self->src, sizeof(self->src), "%s/src.bin", self->dir);
@@ -144,8 +146,11 @@ FIXTURE_TEARDOWN(cpio)
 
 /* ---- a strict newc parser ---------------------------------------------- */
 
-enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE, F_MAJ, F_MIN,
-       F_RMAJ, F_RMIN, F_NAMESIZE, F_CHECK, F_COUNT };
+/* Header fields after the magic, in order. */
+enum {
+	F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE, F_MAJ, F_MIN,
+	F_RMAJ, F_RMIN, F_NAMESIZE, F_CHECK, F_COUNT
+};
 
 struct parsed {
 	unsigned long f[F_COUNT];
@@ -211,57 +216,61 @@ TEST_F(cpio, newc_format)
 	ASSERT_EQ(0, cpio_finish(w));
 	buf = read_file(self->archive, 1 << 24, &len);
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, len % 4);
+	ASSERT_EQ(0UL, len % 4);
 
 	for (;;) {
 		size_t next = parse_entry(buf, len, off, &e);
 		unsigned long type = e.f[F_MODE] & S_IFMT;
 
-		ASSERT_NE(0, next) TH_LOG("bad entry at offset %zu", off);
-		ASSERT_EQ(0, off % 4);
+		ASSERT_NE(0UL, next) TH_LOG("bad entry at offset %zu", off);
+		ASSERT_EQ(0UL, off % 4);
 		off = next;
 		if (!strcmp(e.name, "TRAILER!!!"))
 			break;
 		ASSERT_LT(n, ARRAY_SIZE(main_entries));
 		EXPECT_STREQ(main_entries[n].name, e.name);
 		/* Reproducible and owned by root. */
-		EXPECT_EQ(0, e.f[F_MTIME]);
-		EXPECT_EQ(0, e.f[F_UID]);
-		EXPECT_EQ(0, e.f[F_GID]);
-		EXPECT_EQ(0, e.f[F_MAJ]);
-		EXPECT_EQ(0, e.f[F_MIN]);
-		EXPECT_EQ(0, e.f[F_CHECK]);
-		EXPECT_EQ(type == S_IFDIR ? 2 : 1, e.f[F_NLINK]) TH_LOG("%s", e.name);
-		/* Unique inode numbers: the kernel treats regular files with
-		 * the same (ino, nlink > 1) as hard links. */
-		EXPECT_NE(0, e.f[F_INO]);
-		for (size_t i = 0; i < n; i++)
+		EXPECT_EQ(0UL, e.f[F_MTIME]);
+		EXPECT_EQ(0UL, e.f[F_UID]);
+		EXPECT_EQ(0UL, e.f[F_GID]);
+		EXPECT_EQ(0UL, e.f[F_MAJ]);
+		EXPECT_EQ(0UL, e.f[F_MIN]);
+		EXPECT_EQ(0UL, e.f[F_CHECK]);
+		EXPECT_EQ(type == S_IFDIR ? 2UL : 1UL, e.f[F_NLINK]) TH_LOG("%s", e.name);
+		/*
+		 * Unique inode numbers: the kernel treats regular files with
+		 * the same (ino, nlink > 1) as hard links. Braces: EXPECT_*
+		 * is more than one statement.
+		 */
+		EXPECT_NE(0UL, e.f[F_INO]);
+		for (size_t i = 0; i < n; i++) {
 			EXPECT_NE(inos[i], e.f[F_INO]);
+		}
 		inos[n++] = e.f[F_INO];
 
 		if (type == S_IFCHR) {
-			EXPECT_EQ(5, e.f[F_RMAJ]);
-			EXPECT_EQ(1, e.f[F_RMIN]);
+			EXPECT_EQ(5UL, e.f[F_RMAJ]);
+			EXPECT_EQ(1UL, e.f[F_RMIN]);
 		} else {
-			EXPECT_EQ(0, e.f[F_RMAJ]);
-			EXPECT_EQ(0, e.f[F_RMIN]);
+			EXPECT_EQ(0UL, e.f[F_RMAJ]);
+			EXPECT_EQ(0UL, e.f[F_RMIN]);
 		}
 		if (type == S_IFLNK) {
 			/* The target, without a NUL. */
-			EXPECT_EQ(7, e.f[F_SIZE]);
+			EXPECT_EQ(7UL, e.f[F_SIZE]);
 			EXPECT_EQ(0, memcmp(buf + e.data_off, "busybox", 7));
 		}
 		if (type == S_IFDIR || type == S_IFCHR)
-			EXPECT_EQ(0, e.f[F_SIZE]);
+			EXPECT_EQ(0UL, e.f[F_SIZE]);
 		if (!strcmp(e.name, "bin/host-file")) {
-			EXPECT_EQ(SRC_LEN, e.f[F_SIZE]);
-			EXPECT_EQ(S_IFREG | 0640, e.f[F_MODE]);
+			EXPECT_EQ((unsigned long)SRC_LEN, e.f[F_SIZE]);
+			EXPECT_EQ((unsigned long)(S_IFREG | 0640), e.f[F_MODE]);
 		}
 	}
 	EXPECT_EQ(ARRAY_SIZE(main_entries), n);
 	/* The trailer ends the archive. */
 	EXPECT_EQ(len, off);
-	EXPECT_EQ(0, e.f[F_SIZE]);
+	EXPECT_EQ(0UL, e.f[F_SIZE]);
 	free(buf);
 }
 
@@ -289,16 +298,17 @@ TEST_F(cpio, reproducible)
 	free(b);
 }
 
-TEST_F(cpio, has)
+TEST_F(cpio, has_names)
 {
 	struct cpio_writer *w = cpio_create(self->archive);
 
 	ASSERT_NE(NULL, w);
 	EXPECT_FALSE(cpio_has(w, "etc"));
 	ASSERT_EQ(0, build_main(w, self->src, self->link));
-	for (size_t i = 0; i < ARRAY_SIZE(main_entries); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(main_entries); i++) {
 		EXPECT_TRUE(cpio_has(w, main_entries[i].name))
 			TH_LOG("%s", main_entries[i].name);
+	}
 	EXPECT_FALSE(cpio_has(w, "nope"));
 	EXPECT_FALSE(cpio_has(w, "etc/"));
 	EXPECT_FALSE(cpio_has(w, "/etc"));
@@ -410,13 +420,12 @@ TEST_F(cpio, gnu_cpio_extracts_same_contents)
 	char out[PATH_MAX], cmd[3 * PATH_MAX], path[2 * PATH_MAX];
 	char target[16] = "";
 	struct stat st;
+	int status;
 
 	ASSERT_NE(NULL, w);
 	ASSERT_EQ(0, build_main(w, self->src, self->link));
 	ASSERT_EQ(0, cpio_finish(w));
 
-	if (geteuid() != 0)
-		SKIP(return, "creating dev/console needs root");
 	/* So the modes on disk are the archive's, not masked. */
 	umask(0);
 	snprintf(out, sizeof(out), "%s/out", self->dir);
@@ -424,7 +433,11 @@ TEST_F(cpio, gnu_cpio_extracts_same_contents)
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && cpio -i -d --no-absolute-filenames --quiet < '%s'",
 		 out, self->archive);
-	ASSERT_EQ(0, system(cmd));
+	status = system(cmd);
+	/* Without root, cpio extracts all but dev/console and says so. */
+	if (geteuid() == 0) {
+		ASSERT_EQ(0, status);
+	}
 
 #define AT(rel) (snprintf(path, sizeof(path), "%s/%s", out, rel), path)
 	EXPECT_TRUE(file_is(AT("etc/empty"), "", 0));
@@ -435,27 +448,29 @@ TEST_F(cpio, gnu_cpio_extracts_same_contents)
 		EXPECT_TRUE(file_is(AT(name), pad_data, (size_t)i)) TH_LOG("%s", name);
 	}
 	EXPECT_TRUE(file_is(AT("usr/share/doc/readme"), readme, strlen(readme)));
-	EXPECT_EQ(0600, perm_of(AT("usr/share/doc/readme")));
+	EXPECT_EQ(0600U, perm_of(AT("usr/share/doc/readme")));
 	EXPECT_TRUE(file_is(AT("bin/host-file"), self->src_data, SRC_LEN));
-	EXPECT_EQ(0640, perm_of(AT("bin/host-file")));
+	EXPECT_EQ(0640U, perm_of(AT("bin/host-file")));
 	/* The symlink on the host was followed. */
 	ASSERT_EQ(0, lstat(AT("bin/via-link"), &st));
 	EXPECT_TRUE(S_ISREG(st.st_mode));
-	EXPECT_EQ(0755, st.st_mode & 07777);
+	EXPECT_EQ(0755U, st.st_mode & 07777);
 	EXPECT_TRUE(file_is(AT("bin/via-link"), self->src_data, SRC_LEN));
 
-	EXPECT_EQ(7, readlink(AT("bin/sh"), target, sizeof(target) - 1));
+	EXPECT_EQ(7U, readlink(AT("bin/sh"), target, sizeof(target) - 1));
 	EXPECT_STREQ("busybox", target);
 
+	EXPECT_EQ(0750U, perm_of(AT("bin")));
+	EXPECT_EQ(0755U, perm_of(AT("usr/share")));
+	EXPECT_EQ(0755U, perm_of(AT("etc")));
+
+	if (geteuid() != 0)
+		SKIP(return, "creating dev/console needs root");
 	ASSERT_EQ(0, lstat(AT("dev/console"), &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
-	EXPECT_EQ(5, major(st.st_rdev));
-	EXPECT_EQ(1, minor(st.st_rdev));
-	EXPECT_EQ(0600, st.st_mode & 07777);
-
-	EXPECT_EQ(0750, perm_of(AT("bin")));
-	EXPECT_EQ(0755, perm_of(AT("usr/share")));
-	EXPECT_EQ(0755, perm_of(AT("etc")));
+	EXPECT_EQ(5U, major(st.st_rdev));
+	EXPECT_EQ(1U, minor(st.st_rdev));
+	EXPECT_EQ(0600U, st.st_mode & 07777);
 #undef AT
 }
 
@@ -524,7 +539,7 @@ TEST_F(cpio, bad_names_rejected)
 		"a/./b", "a/.", "a//b", "a/", "//",
 	};
 	static const char *const odd_but_fine[] = {
-		"a..b", "..a", "a/.b", "...", "a/b..",
+		"a..b", "..a", "o/.b", "...", "o/b..",
 	};
 	struct cpio_writer *w = cpio_create(self->archive);
 	char *huge = malloc(PATH_MAX + 1);
@@ -605,7 +620,7 @@ TEST_F(cpio, abort_writes_no_trailer)
 	cpio_abort(w);
 	buf = read_file(self->archive, 1 << 20, &len);
 	ASSERT_NE(NULL, buf);
-	EXPECT_GT(len, 0);
+	EXPECT_GT(len, (size_t)0);
 	EXPECT_EQ(NULL, memmem(buf, len, "TRAILER!!!", 10));
 	free(buf);
 }
