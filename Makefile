@@ -110,6 +110,9 @@ install: host guest
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-agent
 	install -D -m 0755 $(BUILD)/guest/reference-init \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/reference-init
+	install -D -m 0644 selftests/config $(DESTDIR)$(PREFIX)/share/ktstr/config
+	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/selftests
+	install -m 0755 $(BUILD)/selftests/* $(DESTDIR)$(PREFIX)/libexec/ktstr/selftests/
 
 deps:
 	scripts/install-deps.sh

@@ -228,6 +228,13 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 		goto bad;
 	if (check_includes())
 		return EXIT_USAGE;
+	if (vm_cli.output_dir && (mkdir_p(vm_cli.output_dir, 0755) ||
+				  access(vm_cli.output_dir, W_OK))) {
+		snprintf(err, sizeof(err),
+			 "cannot write to --output-dir %s: %s; give a writable directory",
+			 vm_cli.output_dir, strerror(errno));
+		goto bad;
+	}
 
 	topology_spec(&o->cfg.topo, spec, sizeof(spec));
 	strlist_pushf(&s->env, "KTSTR_TOPOLOGY=%s", spec);

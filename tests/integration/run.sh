@@ -144,6 +144,21 @@ for sig in INT TERM; do
 	check "nothing left after SIG$sig" eval '! leftovers'
 done
 
+# --- --accel auto: probe once, remember the verdict -------------------------
+kpath=$("$K" kernel path)
+start=$(date +%s)
+XDG_CACHE_HOME="$work/xdg" "$K" shell --accel auto --kernel "$kpath" --exec 'echo up' \
+	>"$work/out" 2>"$work/err" </dev/null
+rc=$?
+check "--accel auto boots (KVM if it works here, else TCG) within 90 s" \
+	test "$rc" -eq 0 -a "$(cat "$work/out")" = up -a $(($(date +%s) - start)) -le 90
+check "--accel auto keeps a verdict" test -s "$(ls -d "$work"/xdg/ktstr/accel/* 2>/dev/null | head -1)"
+XDG_CACHE_HOME="$work/xdg" "$K" shell --accel auto --kernel "$kpath" --exec true \
+	>"$work/out" 2>"$work/err" </dev/null
+rc=$?
+check "--accel auto reuses the verdict without probing again" \
+	test "$rc" -eq 0 -a ! -s "$work/err"
+
 # --- KTAP from ktstr run ---------------------------------------------------
 "$K" run --accel "$ACCEL" --topology 1n2l2c1t --scheduler scx_simple >"$work/out" 2>"$work/err"
 rc=$?
