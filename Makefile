@@ -68,6 +68,7 @@ kernel: host
 kmod: kernel
 	$(MAKE) -C $(KERNEL_DIR) M=$(CURDIR) modules
 	@mkdir -p $(BUILD)/kmod && cp kmod/ktstr.ko $(BUILD)/kmod/
+	@echo "$(KERNEL_DIR)" > $(BUILD)/kmod/kernel-tree
 
 # ---- tests ---------------------------------------------------------------
 

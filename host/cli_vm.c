@@ -145,6 +145,22 @@ static int check_includes(void)
 	return 0;
 }
 
+/* ktstr.ko goes into the guest only if it was built for this kernel. */
+static const char *kmod_for(const struct vm_setup *s)
+{
+	char *tree = s->paths.kmod_tree[0] ?
+		     read_file(s->paths.kmod_tree, PATH_MAX, NULL) : NULL;
+	bool match;
+
+	if (!tree)
+		return NULL;
+	rstrip(tree);
+	match = s->kernel.tree[0] && !strcmp(tree, s->kernel.tree) &&
+		!access(s->paths.kmod, R_OK);
+	free(tree);
+	return match ? s->paths.kmod : NULL;
+}
+
 static int setup_sched(struct vm_setup *s, char *err, size_t errlen)
 {
 	const char **argv = NULL;
@@ -250,6 +266,7 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			    "/usr/bin/busybox";
 	o->rootfs.scheduler = vm_cli.scheduler ? s->sched_host : NULL;
 	o->rootfs.includes = &vm_cli.includes;
+	o->rootfs.kmod = kmod_for(s);
 	o->job.env = &s->env;
 	o->job.interactive = interactive;
 	o->job.sched_path = vm_cli.scheduler ? s->sched_guest : NULL;

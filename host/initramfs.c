@@ -149,8 +149,11 @@ int initramfs_build(const struct initramfs_spec *s, const char *out,
 		if (add_program(w, guest, s->scheduler, err, errlen))
 			goto fail;
 	}
-	if (s->kmod && add_program(w, GUEST_KMOD_PATH, s->kmod, err, errlen))
+	if (s->kmod && cpio_add_file(w, GUEST_KMOD_PATH + 1, 0644, s->kmod)) {
+		snprintf(err, errlen, "cannot add %s: %s", s->kmod,
+			 strerror(errno));
 		goto fail;
+	}
 	if (add_list(w, GUEST_PROG_DIR, s->programs, err, errlen) ||
 	    add_list(w, GUEST_INCLUDE_DIR, s->includes, err, errlen))
 		goto fail;

@@ -43,7 +43,10 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 			 "%s/build/guest/reference-init", root);
 		snprintf(p->selftests, sizeof(p->selftests),
 			 "%s/build/selftests", root);
-		snprintf(p->kmod_src, sizeof(p->kmod_src), "%s", root);
+		snprintf(p->kmod, sizeof(p->kmod), "%s/build/kmod/ktstr.ko",
+			 root);
+		snprintf(p->kmod_tree, sizeof(p->kmod_tree),
+			 "%s/build/kmod/kernel-tree", root);
 		return 0;
 	}
 	/* <prefix>/bin/ktstr */
@@ -57,7 +60,8 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 		 "%s/libexec/ktstr/reference-init", prefix);
 	snprintf(p->selftests, sizeof(p->selftests),
 		 "%s/libexec/ktstr/selftests", prefix);
-	p->kmod_src[0] = '\0';
+	p->kmod[0] = '\0';
+	p->kmod_tree[0] = '\0';
 	if (!exists(p->fragment)) {
 		snprintf(err, errlen,
 			 "ktstr is not in a source tree (no %s/selftests/config) nor installed (no %s); run it from the tree after 'make', or 'make install'",

@@ -14,7 +14,8 @@ struct ktstr_paths {
 	char reference_init[PATH_MAX];	/* the boot benchmark's bare /init */
 	char fragment[PATH_MAX];	/* kernel config fragment */
 	char selftests[PATH_MAX];	/* built default suite */
-	char kmod_src[PATH_MAX];	/* tree holding Kbuild, or "" */
+	char kmod[PATH_MAX];		/* built ktstr.ko, or "" */
+	char kmod_tree[PATH_MAX];	/* names the tree it was built for */
 };
 
 int paths_init(struct ktstr_paths *p, char *err, size_t errlen);
