@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * ktstr: the ABI of /dev/ktstr, shared by the kernel module, the guest
- * tools and the host. Fixed-size structs, explicit padding, __u32/__u64
- * fields only, so 32- and 64-bit user space see the same layout.
+ * tools and the host.
+ *
+ * Every request is a fixed-size struct that starts with struct ktstr_hdr.
+ * Fields are __u32/__u64 with explicit padding, so 32- and 64-bit user
+ * space see one layout; every size is pinned by a static assertion below.
+ * The caller sets hdr.size to sizeof() the struct and hdr.version to
+ * KTSTR_ABI_VERSION; reserved fields must be zero. The module always
+ * copies the header back: hdr.reason says why a request was refused
+ * (enum ktstr_reason), also when the ioctl returns an error.
  */
 #ifndef _UAPI_LINUX_KTSTR_H
 #define _UAPI_LINUX_KTSTR_H
@@ -10,17 +17,229 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/*
+ * Module parameter ksyms="name=0xaddr,name=0xaddr,...": the loader passes
+ * the addresses of the non-exported symbols the module needs, read from
+ * /proc/kallsyms: runqueues, scx_ops_enable_state_var (or
+ * scx_enable_state_var), scx_watchdog_timeout, ext_sched_class,
+ * task_rq_lock, raw_spin_rq_unlock, _text. The module verifies each one
+ * (sprint_symbol(), or rq->cpu == cpu for every CPU of runqueues) and
+ * ignores names it does not know; what is missing or fails verification
+ * makes the requests that need it fail with KTSTR_E_UNRESOLVED.
+ */
+#define KTSTR_KSYMS_PARAM	"ksyms"
+
 #define KTSTR_ABI_VERSION	1
 #define KTSTR_DEVICE		"/dev/ktstr"
 #define KTSTR_IOC_MAGIC		0xb7
 
-/* struct ktstr_version: which ABI the module speaks. */
-struct ktstr_version {
-	__u32 abi_version;	/* out: KTSTR_ABI_VERSION */
-	__u32 nr_cpu_ids;	/* out */
-	char release[64];	/* out: the kernel release, NUL-terminated */
+#define KTSTR_NAME_LEN		64	/* names, NUL inside the field */
+#define KTSTR_RELEASE_LEN	72	/* uname -r, NUL-terminated */
+#define KTSTR_COMM_LEN		16	/* TASK_COMM_LEN */
+#define KTSTR_MAX_CPUS		512	/* per-CPU arrays in this ABI */
+#define KTSTR_TAG_LEN		64
+#define KTSTR_SNAPSHOT_CPUS	256	/* ioctl sizes stay below 16 KiB */
+
+/* Why a request was refused. Each validation layer has its own code. */
+enum ktstr_reason {
+	KTSTR_OK = 0,
+	/* request shape */
+	KTSTR_E_SIZE,		/* hdr.size != sizeof the struct */
+	KTSTR_E_VERSION,	/* hdr.version != KTSTR_ABI_VERSION */
+	KTSTR_E_RESERVED,	/* a reserved or padding field is not zero */
+	KTSTR_E_NAME,		/* a name is empty or not NUL-terminated */
+	KTSTR_E_KIND,		/* unknown target kind */
+	KTSTR_E_WIDTH,		/* width not 1/2/4/8, or not the field's */
+	KTSTR_E_CPU,		/* CPU >= nr_cpu_ids or not possible */
+	/* what the request names */
+	KTSTR_E_UNKNOWN_SYMBOL,	/* not on the read allowlist */
+	KTSTR_E_UNKNOWN_FIELD,	/* no such per-CPU or task field */
+	KTSTR_E_UNRESOLVED,	/* known, but its address was not resolved at load */
+	KTSTR_E_NOT_WRITABLE,	/* not on the write allowlist */
+	KTSTR_E_VALUE,		/* value out of the field's range */
+	/* the task validation chain, in the order it runs */
+	KTSTR_E_NO_TASK,	/* layer 1: no task with that pid */
+	KTSTR_E_IDENTITY,	/* layer 2: start_time differs: pid was reused */
+	KTSTR_E_EXITING,	/* layer 3: the task is exiting */
+	KTSTR_E_ON_RQ,		/* layer 4: on_rq != 0 (runnable or running) */
+	KTSTR_E_SCX_QUEUED,	/* layer 5: queued on a sched_ext DSQ */
+	KTSTR_E_NOT_EXT,	/* layer 6: not scheduled by the ext class */
+	/* rendezvous */
+	KTSTR_E_NO_HOST,	/* CAPTURE: no host VMM is attached (direct mode) */
+	KTSTR_E_HOST_FAILED,	/* CAPTURE: the host refused or failed */
+	KTSTR_E_BUSY,		/* another capture is in flight */
+	KTSTR_E_INTERRUPTED,	/* a signal ended the wait */
+	KTSTR_E_NO_REQUEST,	/* RELAY_DONE for a request not in flight */
+	KTSTR_REASON_MAX,
 };
 
-#define KTSTR_IOC_VERSION	_IOR(KTSTR_IOC_MAGIC, 0x00, struct ktstr_version)
+struct ktstr_hdr {
+	__u32 size;		/* in: sizeof the whole request */
+	__u32 version;		/* in: KTSTR_ABI_VERSION */
+	__u32 reason;		/* out: enum ktstr_reason */
+	__u32 reserved;		/* in: 0 */
+};
+
+/* Fields of struct rq whose offsets INFO reports and READ accepts. */
+enum ktstr_rq_field {
+	KTSTR_RQ_NR_RUNNING,		/* "nr_running" */
+	KTSTR_RQ_CLOCK,			/* "clock" */
+	KTSTR_RQ_CURR,			/* "curr" (task_struct pointer) */
+	KTSTR_RQ_CPU,			/* "cpu" */
+	KTSTR_RQ_SCX_NR_RUNNING,	/* "scx.nr_running" */
+	KTSTR_RQ_SCX_LOCAL_DSQ_NR,	/* "scx.local_dsq.nr" */
+	KTSTR_RQ_NR_FIELDS,
+};
+
+/* Fields of struct task_struct. */
+enum ktstr_task_field {
+	KTSTR_TASK_PID,			/* "pid" */
+	KTSTR_TASK_TGID,		/* "tgid" */
+	KTSTR_TASK_COMM,		/* "comm" (read only as layout) */
+	KTSTR_TASK_START_TIME,		/* "start_time" */
+	KTSTR_TASK_ON_RQ,		/* "on_rq" */
+	KTSTR_TASK_POLICY,		/* "policy" */
+	KTSTR_TASK_SCHED_CLASS,		/* "sched_class" */
+	KTSTR_TASK_SUM_EXEC_RUNTIME,	/* "se.sum_exec_runtime" */
+	KTSTR_TASK_SCX_DSQ_VTIME,	/* "scx.dsq_vtime" (writable) */
+	KTSTR_TASK_SCX_SLICE,		/* "scx.slice" (writable) */
+	KTSTR_TASK_SCX_FLAGS,		/* "scx.flags" */
+	KTSTR_TASK_SCX_DSQ,		/* "scx.dsq" */
+	KTSTR_TASK_NR_FIELDS,
+};
+
+struct ktstr_field_layout {
+	__u32 offset;	/* bytes from the start of the struct */
+	__u32 size;	/* bytes; 0 if this kernel has no such field */
+};
+
+/* Addresses INFO reports; 0 when not resolved. */
+enum ktstr_addr {
+	KTSTR_ADDR_RUNQUEUES,		/* per-CPU offset of runqueues */
+	KTSTR_ADDR_JIFFIES_64,
+	KTSTR_ADDR_INIT_TASK,
+	KTSTR_ADDR_SCX_STATE,		/* the sched_ext enable state (atomic_t) */
+	KTSTR_ADDR_SCX_WATCHDOG_TIMEOUT,
+	KTSTR_ADDR_NR,
+};
+
+/* KTSTR_IOC_INFO: the kernel's layout, for readers of guest memory. */
+struct ktstr_info {
+	struct ktstr_hdr hdr;
+	__u32 abi_version;
+	__u32 nr_cpu_ids;
+	__u32 nr_possible_cpus;
+	__u32 host_attached;		/* 1 if CAPTURE can reach a host */
+	char release[KTSTR_RELEASE_LEN];
+	__u64 kaslr_offset;
+	__u64 page_offset_base;
+	__u64 phys_base;
+	__u64 addr[KTSTR_ADDR_NR];
+	__u64 reserved_addr[11];	/* room for addresses; 0 */
+	struct ktstr_field_layout rq_field[KTSTR_RQ_NR_FIELDS];
+	struct ktstr_field_layout rq_reserved[10];
+	struct ktstr_field_layout task_field[KTSTR_TASK_NR_FIELDS];
+	struct ktstr_field_layout task_reserved[4];
+	__u64 per_cpu_offset[KTSTR_MAX_CPUS];	/* __per_cpu_offset[cpu] */
+};
+
+enum ktstr_target_kind {
+	KTSTR_TARGET_SYMBOL = 1,	/* name: an allowlisted symbol */
+	KTSTR_TARGET_PERCPU,		/* name: an rq field, cpu */
+	KTSTR_TARGET_TASK,		/* name: a task field, pid, start_time */
+};
+
+/* KTSTR_IOC_READ and KTSTR_IOC_WRITE. */
+struct ktstr_access {
+	struct ktstr_hdr hdr;
+	__u32 kind;			/* enum ktstr_target_kind */
+	__u32 width;			/* bytes: 1, 2, 4 or 8 */
+	__u32 cpu;			/* KTSTR_TARGET_PERCPU */
+	__u32 pid;			/* KTSTR_TARGET_TASK */
+	__u64 start_time;		/* KTSTR_TARGET_TASK: task->start_time, ns */
+	__u64 value;			/* out for READ, in for WRITE */
+	char name[KTSTR_NAME_LEN];
+	__u64 reserved[2];
+};
+
+/* One CPU in a SNAPSHOT. */
+struct ktstr_cpu_state {
+	__u32 cpu;
+	__u32 nr_running;
+	__u32 scx_nr_running;
+	__u32 scx_local_dsq_nr;
+	__u64 clock;			/* rq->clock, ns */
+	__u32 curr_pid;
+	__u32 curr_policy;
+	char curr_comm[KTSTR_COMM_LEN];
+	__u32 online;
+	__u32 reserved;
+};
+
+/*
+ * KTSTR_IOC_SNAPSHOT: every online CPU parked (stop_machine) while its
+ * state is copied: one consistent picture.
+ */
+struct ktstr_snapshot {
+	struct ktstr_hdr hdr;
+	__u64 timestamp_ns;		/* ktime_get_ns() while parked */
+	__u64 jiffies;
+	__u32 scx_state;		/* enum scx_ops_enable_state; ~0 if unknown */
+	__u32 nr_cpus;			/* entries filled in cpus[] */
+	__u64 reserved[2];
+	struct ktstr_cpu_state cpus[KTSTR_SNAPSHOT_CPUS];
+};
+
+/*
+ * KTSTR_IOC_CAPTURE: ask the host VMM to freeze the VM and capture its
+ * state now, tagged. Returns once the VM has been thawed, with the id the
+ * host gave the capture. Fails with KTSTR_E_NO_HOST in direct mode.
+ */
+struct ktstr_capture {
+	struct ktstr_hdr hdr;
+	char tag[KTSTR_TAG_LEN];
+	__u64 capture_id;		/* out */
+	__u64 reserved[2];
+};
+
+/*
+ * The relay between CAPTURE callers and the host: the guest agent (the
+ * only process that talks to the host) waits in RELAY_WAIT for the next
+ * capture request, forwards it, and answers with RELAY_DONE once the host
+ * has thawed the VM. While a relay is waiting or busy, host_attached is
+ * 1; without one, CAPTURE fails with KTSTR_E_NO_HOST.
+ */
+struct ktstr_relay {
+	struct ktstr_hdr hdr;
+	__u64 request_id;		/* out of WAIT, in to DONE */
+	__u64 capture_id;		/* in to DONE: the host's id */
+	__u32 result;			/* in to DONE: KTSTR_OK or a reason */
+	__u32 reserved32;
+	char tag[KTSTR_TAG_LEN];	/* out of WAIT */
+	__u64 reserved[2];
+};
+
+#define KTSTR_IOC_INFO		_IOWR(KTSTR_IOC_MAGIC, 0x01, struct ktstr_info)
+#define KTSTR_IOC_READ		_IOWR(KTSTR_IOC_MAGIC, 0x02, struct ktstr_access)
+#define KTSTR_IOC_WRITE		_IOWR(KTSTR_IOC_MAGIC, 0x03, struct ktstr_access)
+#define KTSTR_IOC_SNAPSHOT	_IOWR(KTSTR_IOC_MAGIC, 0x04, struct ktstr_snapshot)
+#define KTSTR_IOC_CAPTURE	_IOWR(KTSTR_IOC_MAGIC, 0x05, struct ktstr_capture)
+#define KTSTR_IOC_RELAY_WAIT	_IOWR(KTSTR_IOC_MAGIC, 0x06, struct ktstr_relay)
+#define KTSTR_IOC_RELAY_DONE	_IOWR(KTSTR_IOC_MAGIC, 0x07, struct ktstr_relay)
+
+/* The layout is the ABI: pin every size (checked in kernel and user space). */
+#ifdef __cplusplus
+#define KTSTR_SIZE_CHECK(t, n) static_assert(sizeof(t) == (n), #t)
+#else
+#define KTSTR_SIZE_CHECK(t, n) _Static_assert(sizeof(t) == (n), #t)
+#endif
+KTSTR_SIZE_CHECK(struct ktstr_hdr, 16);
+KTSTR_SIZE_CHECK(struct ktstr_field_layout, 8);
+KTSTR_SIZE_CHECK(struct ktstr_info, 4608);
+KTSTR_SIZE_CHECK(struct ktstr_access, 128);
+KTSTR_SIZE_CHECK(struct ktstr_cpu_state, 56);
+KTSTR_SIZE_CHECK(struct ktstr_snapshot, 14392);
+KTSTR_SIZE_CHECK(struct ktstr_capture, 104);
+KTSTR_SIZE_CHECK(struct ktstr_relay, 120);
 
 #endif /* _UAPI_LINUX_KTSTR_H */
