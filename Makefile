@@ -26,10 +26,12 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c
 HOST_SRCS	:= $(wildcard host/*.c)
-AGENT_SRCS	:= $(wildcard guest/agent/*.c)
+AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c
+CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c
 
 HOST_LIBS	:= -lpopt -lelf -lz -lcrypto
-AGENT_LIBS	:= -lz
+AGENT_LIBS	:= -lz -lkmod
+CTL_LIBS	:= -lpopt -lkmod
 
 KTSTR		:= ./ktstr
 KERNEL_DIR	= $(shell $(KTSTR) kernel path)
@@ -40,7 +42,7 @@ KERNEL_DIR	= $(shell $(KTSTR) kernel path)
 all: host guest kernel kmod
 
 host: $(KTSTR)
-guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/reference-init selftests
+guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/reference-init selftests
 
 selftests:
 	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests
@@ -52,9 +54,13 @@ $(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h lib/*.h uapi/l
 $(KTSTR): $(BUILD)/host/ktstr
 	ln -sf $(BUILD)/host/ktstr $@
 
-$(BUILD)/guest/ktstr-agent: $(AGENT_SRCS) $(LIB_SRCS) $(wildcard guest/agent/*.h lib/*.h)
+$(BUILD)/guest/ktstr-agent: $(AGENT_SRCS) $(LIB_SRCS) $(wildcard guest/agent/*.h guest/common/*.h lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(AGENT_SRCS) $(LIB_SRCS) $(AGENT_LIBS)
+	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(AGENT_SRCS) $(LIB_SRCS) $(AGENT_LIBS)
+
+$(BUILD)/guest/ktstr-ctl: $(CTL_SRCS) $(LIB_SRCS) $(wildcard guest/ctl/*.h guest/common/*.h lib/*.h uapi/linux/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(CTL_SRCS) $(CTL_LIBS)
 
 # The bare reference /init the boot benchmark compares against: static,
 # powers the VM off at once.
@@ -109,6 +115,8 @@ install: host guest
 	install -D -m 0755 $(BUILD)/host/ktstr $(DESTDIR)$(PREFIX)/bin/ktstr
 	install -D -m 0755 $(BUILD)/guest/ktstr-agent \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-agent
+	install -D -m 0755 $(BUILD)/guest/ktstr-ctl \
+		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-ctl
 	install -D -m 0755 $(BUILD)/guest/reference-init \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/reference-init
 	install -D -m 0644 selftests/config $(DESTDIR)$(PREFIX)/share/ktstr/config

@@ -267,6 +267,7 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->rootfs.scheduler = vm_cli.scheduler ? s->sched_host : NULL;
 	o->rootfs.includes = &vm_cli.includes;
 	o->rootfs.kmod = kmod_for(s);
+	o->rootfs.ctl = access(s->paths.ctl, X_OK) ? NULL : s->paths.ctl;
 	o->job.env = &s->env;
 	o->job.interactive = interactive;
 	o->job.sched_path = vm_cli.scheduler ? s->sched_guest : NULL;

@@ -154,6 +154,8 @@ int initramfs_build(const struct initramfs_spec *s, const char *out,
 			 strerror(errno));
 		goto fail;
 	}
+	if (s->ctl && add_program(w, GUEST_CTL_PATH, s->ctl, err, errlen))
+		goto fail;
 	if (add_list(w, GUEST_PROG_DIR, s->programs, err, errlen) ||
 	    add_list(w, GUEST_INCLUDE_DIR, s->includes, err, errlen))
 		goto fail;

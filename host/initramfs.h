@@ -16,6 +16,7 @@
 #define GUEST_PROG_DIR		"/ktstr/bin"
 #define GUEST_INCLUDE_DIR	"/include"
 #define GUEST_KMOD_PATH		"/lib/modules/ktstr.ko"
+#define GUEST_CTL_PATH		"/usr/bin/ktstr-ctl"
 
 struct initramfs_spec {
 	const char *init;		/* host path of /init */
@@ -24,6 +25,7 @@ struct initramfs_spec {
 	const struct strlist *programs;	/* may be NULL */
 	const struct strlist *includes;	/* may be NULL */
 	const char *kmod;		/* ktstr.ko, or NULL */
+	const char *ctl;		/* ktstr-ctl, or NULL */
 };
 
 int initramfs_build(const struct initramfs_spec *s, const char *out,

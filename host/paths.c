@@ -39,6 +39,8 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 	if (exists(p->fragment)) {
 		snprintf(p->agent, sizeof(p->agent), "%s/build/guest/ktstr-agent",
 			 root);
+		snprintf(p->ctl, sizeof(p->ctl), "%s/build/guest/ktstr-ctl",
+			 root);
 		snprintf(p->reference_init, sizeof(p->reference_init),
 			 "%s/build/guest/reference-init", root);
 		snprintf(p->selftests, sizeof(p->selftests),
@@ -56,6 +58,7 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 		 prefix);
 	snprintf(p->agent, sizeof(p->agent), "%s/libexec/ktstr/ktstr-agent",
 		 prefix);
+	snprintf(p->ctl, sizeof(p->ctl), "%s/libexec/ktstr/ktstr-ctl", prefix);
 	snprintf(p->reference_init, sizeof(p->reference_init),
 		 "%s/libexec/ktstr/reference-init", prefix);
 	snprintf(p->selftests, sizeof(p->selftests),

@@ -11,6 +11,7 @@
 
 struct ktstr_paths {
 	char agent[PATH_MAX];		/* guest agent binary (/init) */
+	char ctl[PATH_MAX];		/* ktstr-ctl for the guest */
 	char reference_init[PATH_MAX];	/* the boot benchmark's bare /init */
 	char fragment[PATH_MAX];	/* kernel config fragment */
 	char selftests[PATH_MAX];	/* built default suite */

@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "kmod_load.h"
 #include "util.h"
+
+#define KTSTR_KO "/lib/modules/ktstr.ko"
 
 static void power_off(void)
 {
@@ -107,6 +110,13 @@ int main(void)
 		power_off();
 	}
 	say_hello(&p);
+	if (!access(KTSTR_KO, R_OK)) {
+		char err[512];
+
+		if (ktstr_kmod_load(KTSTR_KO, err, sizeof(err)))
+			strlist_pushf(&errors, "%s; /dev/ktstr is unavailable",
+				      err);
+	}
 	for (size_t i = 0; i < errors.n; i++)
 		port_log(&p, "%s", errors.v[i]);
 	strlist_free(&errors);
