@@ -36,13 +36,14 @@ CTL_LIBS	:= -lpopt -lkmod
 KTSTR		:= ./ktstr
 KERNEL_DIR	= $(shell $(KTSTR) kernel path)
 
-.PHONY: all host guest selftests kernel kmod unit integration check run bench \
+.PHONY: all host guest selftests kernel kmod uapi-sizes unit integration check run bench \
 	install deps clean checkpatch FORCE
 
 all: host guest kernel kmod
 
 host: $(KTSTR)
-guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/reference-init selftests
+guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/reference-init \
+	$(BUILD)/guest/ktstr-kmod-bench selftests
 
 selftests:
 	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests
@@ -61,6 +62,10 @@ $(BUILD)/guest/ktstr-agent: $(AGENT_SRCS) $(LIB_SRCS) $(wildcard guest/agent/*.h
 $(BUILD)/guest/ktstr-ctl: $(CTL_SRCS) $(LIB_SRCS) $(wildcard guest/ctl/*.h guest/common/*.h lib/*.h uapi/linux/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(CTL_SRCS) $(CTL_LIBS)
+
+$(BUILD)/guest/ktstr-kmod-bench: guest/bench/kmod_bench.c guest/common/ktstr_dev.c guest/common/ktstr_dev.h uapi/linux/ktstr.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(filter %.c,$^)
 
 # The bare reference /init the boot benchmark compares against: static,
 # powers the VM off at once.
@@ -93,7 +98,12 @@ $(BUILD)/unit/%: tests/unit/%.c FORCE
 		-I$(KSFT_INC) -o $@ $< \
 		$($*_SRCS) $(HOST_LIBS)
 
-unit: $(UNIT_TESTS)
+# The ABI is the same for 32- and 64-bit user space.
+uapi-sizes: tests/unit/uapi_sizes.c uapi/linux/ktstr.h
+	$(CC) $(BASE_CFLAGS) -m64 -fsyntax-only $<
+	$(CC) $(BASE_CFLAGS) -m32 -fsyntax-only $<
+
+unit: uapi-sizes $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "# $$t"; \
 		(cd tests/unit && ../../$$t); done
 
@@ -107,6 +117,7 @@ run: all
 
 bench: all
 	$(KTSTR) bench boot --accel tcg
+	scripts/bench-kmod.sh
 
 checkpatch: kernel
 	scripts/checkpatch.sh

@@ -5,7 +5,8 @@
  *
  * Every request is a fixed-size struct that starts with struct ktstr_hdr.
  * Fields are __u32/__u64 with explicit padding, so 32- and 64-bit user
- * space see one layout; every size is pinned by a static assertion below.
+ * space see one layout; the sizes are pinned by static assertions in
+ * tests/unit/uapi_sizes.c (built -m32 and -m64) and in the module.
  * The caller sets hdr.size to sizeof() the struct and hdr.version to
  * KTSTR_ABI_VERSION; reserved fields must be zero. The module always
  * copies the header back: hdr.reason says why a request was refused
@@ -226,20 +227,5 @@ struct ktstr_relay {
 #define KTSTR_IOC_CAPTURE	_IOWR(KTSTR_IOC_MAGIC, 0x05, struct ktstr_capture)
 #define KTSTR_IOC_RELAY_WAIT	_IOWR(KTSTR_IOC_MAGIC, 0x06, struct ktstr_relay)
 #define KTSTR_IOC_RELAY_DONE	_IOWR(KTSTR_IOC_MAGIC, 0x07, struct ktstr_relay)
-
-/* The layout is the ABI: pin every size (checked in kernel and user space). */
-#ifdef __cplusplus
-#define KTSTR_SIZE_CHECK(t, n) static_assert(sizeof(t) == (n), #t)
-#else
-#define KTSTR_SIZE_CHECK(t, n) _Static_assert(sizeof(t) == (n), #t)
-#endif
-KTSTR_SIZE_CHECK(struct ktstr_hdr, 16);
-KTSTR_SIZE_CHECK(struct ktstr_field_layout, 8);
-KTSTR_SIZE_CHECK(struct ktstr_info, 4608);
-KTSTR_SIZE_CHECK(struct ktstr_access, 128);
-KTSTR_SIZE_CHECK(struct ktstr_cpu_state, 56);
-KTSTR_SIZE_CHECK(struct ktstr_snapshot, 14392);
-KTSTR_SIZE_CHECK(struct ktstr_capture, 104);
-KTSTR_SIZE_CHECK(struct ktstr_relay, 120);
 
 #endif /* _UAPI_LINUX_KTSTR_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/ktstr rendezvous: the stop_machine snapshot sees pinned spinners
+ * on their CPUs, and CAPTURE reaches a relay and returns its capture id
+ * only after the relay answered.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "ktstr_dev.h"
+#include "ktstr_guest.h"
+
+#define MAX_SPINNERS 64
+
+FIXTURE(rdv) {
+	int fd;
+	int nr_spinners;
+	pid_t spinner[MAX_SPINNERS];
+	int spinner_cpu[MAX_SPINNERS];
+};
+
+FIXTURE_SETUP(rdv)
+{
+	self->nr_spinners = 0;
+	self->fd = dev_open();
+	if (self->fd < 0)
+		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
+}
+
+FIXTURE_TEARDOWN(rdv)
+{
+	for (int i = 0; i < self->nr_spinners; i++) {
+		kill(self->spinner[i], SIGKILL);
+		waitpid(self->spinner[i], NULL, 0);
+	}
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static pid_t spin_on(int cpu)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			_exit(1);
+		for (;;)
+			;
+	}
+	return pid;
+}
+
+TEST_F(rdv, snapshot_sees_pinned_spinners)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct ktstr_snapshot *s = malloc(sizeof(*s));
+	int first = cpus > 1 ? 1 : 0;	/* leave CPU 0 to us if we can */
+
+	ASSERT_NE(NULL, s);
+	for (int c = first; c < cpus && self->nr_spinners < MAX_SPINNERS; c++) {
+		pid_t pid = spin_on(c);
+
+		ASSERT_GT(pid, 0);
+		self->spinner_cpu[self->nr_spinners] = c;
+		self->spinner[self->nr_spinners++] = pid;
+		ASSERT_EQ(0, wait_task_state(pid, 'R'));
+	}
+	usleep(200000);	/* let every spinner reach its CPU */
+	req_init(s, sizeof(*s));
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_SNAPSHOT, s));
+	for (int i = 0; i < self->nr_spinners; i++) {
+		const struct ktstr_cpu_state *c = &s->cpus[self->spinner_cpu[i]];
+
+		/* The spinner is runnable there besides the parking stopper. */
+		EXPECT_GE(c->nr_running, 2)
+			TH_LOG("cpu %d: nr_running %u", self->spinner_cpu[i],
+			       c->nr_running);
+		if (getenv("KTSTR_SCHEDULER") && *getenv("KTSTR_SCHEDULER")) {
+			EXPECT_GE(c->scx_nr_running, 1)
+				TH_LOG("cpu %d: scx nr_running %u",
+				       self->spinner_cpu[i], c->scx_nr_running);
+		}
+	}
+	free(s);
+}
+
+struct relay_arg {
+	int fd;
+	struct ktstr_relay req;
+	int rc;
+};
+
+/* Play the host: take one request, answer it with capture id 4242. */
+static void *relay(void *p)
+{
+	struct relay_arg *r = p;
+	struct ktstr_relay done;
+
+	req_init(&r->req, sizeof(r->req));
+	r->rc = kioctl(r->fd, KTSTR_IOC_RELAY_WAIT, &r->req);
+	if (r->rc)
+		return NULL;
+	usleep(100000);	/* the caller must still be waiting */
+	req_init(&done, sizeof(done));
+	done.request_id = r->req.request_id;
+	done.capture_id = 4242;
+	done.result = KTSTR_OK;
+	r->rc = kioctl(r->fd, KTSTR_IOC_RELAY_DONE, &done);
+	return NULL;
+}
+
+TEST_F(rdv, capture_goes_through_the_relay)
+{
+	struct relay_arg r = { .fd = dev_open() };
+	struct ktstr_capture c;
+	struct ktstr_info info;
+	struct ktstr_relay bogus;
+	pthread_t t;
+
+	req_init(&info, sizeof(info));
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_INFO, &info));
+	if (info.host_attached)
+		SKIP(return, "the guest agent is the relay here");
+	ASSERT_GE(r.fd, 0);
+	ASSERT_EQ(0, pthread_create(&t, NULL, relay, &r));
+	/* CAPTURE succeeds once the relay is registered. */
+	for (int i = 0; i < 200; i++) {
+		req_init(&c, sizeof(c));
+		snprintf(c.tag, sizeof(c.tag), "selftest");
+		if (kioctl(self->fd, KTSTR_IOC_CAPTURE, &c) == 0 ||
+		    c.hdr.reason != KTSTR_E_NO_HOST)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(KTSTR_OK, c.hdr.reason);
+	EXPECT_EQ(4242, c.capture_id);
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, r.rc);
+	EXPECT_STREQ("selftest", r.req.tag);
+	/* An answer to nothing in flight is refused. */
+	req_init(&bogus, sizeof(bogus));
+	bogus.request_id = r.req.request_id + 100;
+	EXPECT_NE(0, kioctl(r.fd, KTSTR_IOC_RELAY_DONE, &bogus));
+	EXPECT_EQ(KTSTR_E_NO_REQUEST, bogus.hdr.reason);
+	close(r.fd);
+	/* Relay gone: no host again. */
+	req_init(&c, sizeof(c));
+	snprintf(c.tag, sizeof(c.tag), "after");
+	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE, &c));
+	EXPECT_EQ(KTSTR_E_NO_HOST, c.hdr.reason);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The validated task write of /dev/ktstr: each layer of the validation
+ * chain provoked for real, and a write that sticks under a sched_ext
+ * scheduler (the value read back is the seed or has advanced from it).
+ */
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "ktstr_dev.h"
+#include "ktstr_guest.h"
+
+FIXTURE(chain) {
+	int fd;
+	pid_t child;
+	int pipe[2];
+};
+
+FIXTURE_SETUP(chain)
+{
+	self->child = 0;
+	self->pipe[0] = -1;
+	self->pipe[1] = -1;
+	self->fd = dev_open();
+	if (self->fd < 0)
+		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
+}
+
+FIXTURE_TEARDOWN(chain)
+{
+	if (self->child > 0) {
+		kill(self->child, SIGKILL);
+		waitpid(self->child, NULL, 0);
+	}
+	if (self->pipe[1] >= 0)
+		close(self->pipe[1]);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static bool on_sched_ext(void)
+{
+	char state[32];
+
+	return !sysfs_read("/sys/kernel/sched_ext/state", state,
+			   sizeof(state)) && !strcmp(state, "enabled");
+}
+
+/* A child that blocks reading a pipe: asleep, off the runqueue. */
+static pid_t spawn_sleeper(int p[2])
+{
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[0]);
+	p[0] = -1;
+	return wait_task_state(pid, 'S') ? -1 : pid;
+}
+
+static pid_t spawn_spinner(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		for (;;)
+			;
+	return pid;
+}
+
+TEST_F(chain, layer1_no_such_pid)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	/* Reaped: the pid names no task (until it is reused). */
+	EXPECT_EQ(KTSTR_E_NO_TASK,
+		  task_write(self->fd, pid, 1, "scx.dsq_vtime", 1));
+}
+
+TEST_F(chain, layer2_wrong_start_time)
+{
+	__u64 start;
+
+	self->child = spawn_sleeper(self->pipe);
+	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	EXPECT_EQ(KTSTR_E_IDENTITY,
+		  task_write(self->fd, self->child, start + 1, "scx.dsq_vtime",
+			     1));
+	EXPECT_EQ(KTSTR_E_IDENTITY,
+		  task_write(self->fd, self->child, 0, "scx.dsq_vtime", 1));
+}
+
+TEST_F(chain, layer3_exiting_task)
+{
+	pid_t pid = fork();
+	__u64 start;
+
+	if (pid == 0)
+		_exit(0);
+	self->child = pid;
+	/* A zombie keeps its pid and task_struct, and it is exiting. */
+	ASSERT_EQ(0, wait_task_state(pid, 'Z'));
+	ASSERT_EQ(0, task_start_time(self->fd, pid, &start));
+	EXPECT_EQ(KTSTR_E_EXITING,
+		  task_write(self->fd, pid, start, "scx.dsq_vtime", 1));
+}
+
+TEST_F(chain, layer4_running_task)
+{
+	__u64 start;
+
+	self->child = spawn_spinner();
+	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, wait_task_state(self->child, 'R'));
+	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	EXPECT_EQ(KTSTR_E_ON_RQ,
+		  task_write(self->fd, self->child, start, "scx.dsq_vtime", 1));
+}
+
+TEST_F(chain, layer6_not_on_ext)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	__u64 start;
+
+	self->child = spawn_sleeper(self->pipe);
+	ASSERT_GT(self->child, 0);
+	/* An RT task is never scheduled by the ext class. */
+	if (on_sched_ext())
+		ASSERT_EQ(0, sched_setscheduler(self->child, SCHED_FIFO, &sp));
+	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	EXPECT_EQ(KTSTR_E_NOT_EXT,
+		  task_write(self->fd, self->child, start, "scx.dsq_vtime", 1));
+}
+
+TEST_F(chain, field_not_writable)
+{
+	__u64 start;
+
+	self->child = spawn_sleeper(self->pipe);
+	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	EXPECT_EQ(KTSTR_E_NOT_WRITABLE,
+		  task_write(self->fd, self->child, start, "pid", 1));
+	EXPECT_EQ(KTSTR_E_NOT_WRITABLE,
+		  task_write(self->fd, self->child, start, "start_time", 1));
+}
+
+TEST_F(chain, write_sticks_under_sched_ext)
+{
+	struct ktstr_access a;
+	__u64 start;
+
+	if (!on_sched_ext())
+		SKIP(return, "needs a sched_ext scheduler (ktstr run --scheduler ...)");
+	self->child = spawn_sleeper(self->pipe);
+	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	ASSERT_EQ(KTSTR_OK, task_write(self->fd, self->child, start,
+				       "scx.dsq_vtime", SEED_VTIME_NS));
+	access_init(&a, KTSTR_TARGET_TASK, "scx.dsq_vtime", 8);
+	a.pid = self->child;
+	a.start_time = start;
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	EXPECT_GE(a.value, SEED_VTIME_NS);
+	/* Wake it: the scheduler runs it with the seeded vtime. */
+	ASSERT_EQ(1, write(self->pipe[1], "x", 1));
+	ASSERT_EQ(self->child, waitpid(self->child, NULL, 0));
+	self->child = 0;
+}
+
+TEST_F(chain, slice_write_sticks_under_sched_ext)
+{
+	struct ktstr_access a;
+	__u64 start;
+
+	if (!on_sched_ext())
+		SKIP(return, "needs a sched_ext scheduler (ktstr run --scheduler ...)");
+	self->child = spawn_sleeper(self->pipe);
+	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	ASSERT_EQ(KTSTR_OK, task_write(self->fd, self->child, start,
+				       "scx.slice", 12345678));
+	access_init(&a, KTSTR_TARGET_TASK, "scx.slice", 8);
+	a.pid = self->child;
+	a.start_time = start;
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	EXPECT_EQ(12345678, a.value);
+}
+
+TEST_F(chain, watchdog_timeout_write)
+{
+	struct ktstr_access a, old;
+
+	access_init(&old, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &old));
+	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	a.value = old.value / 2 ? old.value / 2 : 1;
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
+	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	EXPECT_EQ(old.value / 2 ? old.value / 2 : 1, a.value);
+	a.value = 0;
+	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
+	EXPECT_EQ(KTSTR_E_VALUE, a.hdr.reason);
+	old.hdr.reason = 0;
+	EXPECT_EQ(0, kioctl(self->fd, KTSTR_IOC_WRITE, &old));
+}
+
+TEST_HARNESS_MAIN
