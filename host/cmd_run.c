@@ -18,7 +18,10 @@
 
 #define KSFT_SKIP 4
 
-/* Test output, re-emitted as KTAP diagnostic lines. */
+/*
+ * Test output, re-emitted as a nested KTAP subtest: indented by four
+ * spaces, so a kselftest program's own results become subtests.
+ */
 struct diag {
 	char line[1024];
 	size_t len;
@@ -28,7 +31,7 @@ static void diag_flush(struct diag *d)
 {
 	if (!d->len)
 		return;
-	printf("# %.*s\n", (int)d->len, d->line);
+	printf("    %.*s\n", (int)d->len, d->line);
 	d->len = 0;
 }
 

@@ -47,6 +47,8 @@ struct vm {
 	struct wire_decoder dec;
 	uint64_t start_ns;
 	bool hello, done, qemu_gone, give_up;
+	uint64_t output_bytes;		/* written for FILE frames */
+	unsigned int output_refused;
 	int qemu_status;
 };
 
@@ -286,6 +288,59 @@ static void on_exit_frame(struct vm *v, const struct wire_frame *f)
 	}
 }
 
+#define MAX_OUTPUT_BYTES	(256ull << 20)
+
+/* A plain file name the guest may create in --output-dir. */
+static bool safe_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (!len || len > 200 || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (const char *c = n; *c; c++)
+		if (*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f)
+			return false;
+	return true;
+}
+
+/* A chunk of a file the job left for us: untrusted name and offset. */
+static void on_file(struct vm *v, const struct wire_frame *f)
+{
+	const uint8_t *val, *data = NULL;
+	char name[256] = "", path[4400];
+	uint16_t tag, n, dlen = 0;
+	uint32_t off = UINT32_MAX;
+	size_t pos = 0;
+	int fd;
+
+	while (wire_tlv_next(f->payload, f->len, &pos, &tag, &val, &n) > 0) {
+		if (tag == KTSTR_TLV_FILE_NAME)
+			wire_tlv_str(val, n, name, sizeof(name));
+		else if (tag == KTSTR_TLV_FILE_OFFSET)
+			wire_tlv_u32(val, n, &off);
+		else if (tag == KTSTR_TLV_FILE_DATA) {
+			data = val;
+			dlen = n;
+		}
+	}
+	if (!v->o->output_dir || off == UINT32_MAX)
+		return;
+	if (!safe_name(name) || v->output_bytes + dlen > MAX_OUTPUT_BYTES) {
+		if (!v->output_refused++)
+			errmsg("guest: refused an output file (bad name or over %llu MiB in all)",
+			       MAX_OUTPUT_BYTES >> 20);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", v->o->output_dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+		  (off ? 0 : O_TRUNC), 0644);
+	if (fd < 0)
+		return;
+	if (dlen && pwrite(fd, data, dlen, off) == dlen)
+		v->output_bytes += dlen;
+	close(fd);
+}
+
 static void on_frame(const struct wire_frame *f, void *ctx)
 {
 	struct vm *v = ctx;
@@ -322,6 +377,9 @@ static void on_frame(const struct wire_frame *f, void *ctx)
 		break;
 	case KTSTR_MSG_EXIT:
 		on_exit_frame(v, f);
+		break;
+	case KTSTR_MSG_FILE:
+		on_file(v, f);
 		break;
 	case KTSTR_MSG_ERROR:
 		text[0] = '\0';

@@ -41,6 +41,7 @@ enum ktstr_msg_type {
 	KTSTR_MSG_EXIT,		/* guest: job finished; TLV: EXIT_CODE, EXIT_SIGNAL */
 	KTSTR_MSG_ERROR,	/* guest: the job could not run; TLV: ERROR_TEXT */
 	KTSTR_MSG_BYE,		/* guest: powering off */
+	KTSTR_MSG_FILE,		/* guest: a chunk of an output file; TLV: FILE_NAME, FILE_OFFSET, FILE_DATA */
 	KTSTR_MSG_TYPE_MAX,
 };
 
@@ -61,6 +62,9 @@ enum ktstr_tlv {
 	KTSTR_TLV_EXIT_SIGNAL,		/* u32 */
 	KTSTR_TLV_ERROR_TEXT,		/* string */
 	KTSTR_TLV_ATTACH_TIMEOUT_MS,	/* u32 */
+	KTSTR_TLV_FILE_NAME,		/* string: a plain file name, no '/' */
+	KTSTR_TLV_FILE_OFFSET,		/* u32: where FILE_DATA goes in the file */
+	KTSTR_TLV_FILE_DATA,		/* bytes */
 	KTSTR_TLV_MAX,
 };
 

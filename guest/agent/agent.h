@@ -65,6 +65,10 @@ int sched_start(struct port *p, const struct job *j, struct sched *s);
 bool sched_pump(struct port *p, struct sched *s);
 void sched_stop(struct port *p, struct sched *s);
 
+/* Where a job may leave files for the host ($KTSTR_OUTPUT_DIR). */
+#define AGENT_OUTPUT_DIR "/ktstr/out"
+void outfiles_send(struct port *p, const char *dir);
+
 /* Run the job to completion, streaming output; returns its wait status. */
 int job_run(struct port *p, const struct job *j, struct sched *s);
 

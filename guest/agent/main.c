@@ -60,6 +60,29 @@ static void send_exit(struct port *p, int status)
 	port_send(p, KTSTR_MSG_EXIT, buf, off);
 }
 
+/*
+ * What a test may want to know about its run: the scheduler (to watch
+ * it, or to restart it) and where to leave files for the host.
+ */
+static void export_job_env(const struct job *j, const struct sched *s)
+{
+	char buf[4096];
+	size_t off = 0;
+
+	mkdir_p(AGENT_OUTPUT_DIR, 0755);
+	setenv("KTSTR_OUTPUT_DIR", AGENT_OUTPUT_DIR, 1);
+	if (!j->sched_path)
+		return;
+	snprintf(buf, sizeof(buf), "%d", s->pid);
+	setenv("KTSTR_SCHED_PID", buf, 1);
+	setenv("KTSTR_SCHED_PATH", j->sched_path, 1);
+	buf[0] = '\0';
+	for (size_t i = 0; i < j->sched_args.n && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
+				i ? " " : "", j->sched_args.v[i]);
+	setenv("KTSTR_SCHED_ARGS", buf, 1);
+}
+
 static void serve(struct port *p)
 {
 	static uint8_t req[KTSTR_WIRE_MAX_PAYLOAD];
@@ -83,12 +106,14 @@ static void serve(struct port *p)
 		job_free(&j);
 		return;
 	}
+	export_job_env(&j, &s);
 	status = job_run(p, &j, j.sched_path ? &s : NULL);
 	if (status < 0)
 		port_send_text(p, KTSTR_MSG_ERROR, KTSTR_TLV_ERROR_TEXT,
 			       "cannot start the job");
 	if (j.sched_path)
 		sched_stop(p, &s);
+	outfiles_send(p, AGENT_OUTPUT_DIR);
 	if (status >= 0)
 		send_exit(p, status);
 	job_free(&j);
