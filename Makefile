@@ -29,7 +29,7 @@ HOST_SRCS	:= $(wildcard host/*.c)
 AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c
 
-HOST_LIBS	:= -lpopt -lelf -lz -lcrypto
+HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread
 AGENT_LIBS	:= -lz -lkmod
 CTL_LIBS	:= -lpopt -lkmod
 
@@ -90,6 +90,7 @@ test_wire_SRCS		:= lib/wire.c
 test_cpio_SRCS		:= host/cpio.c lib/strlist.c lib/util.c
 test_elf_deps_SRCS	:= host/elf_deps.c lib/strlist.c lib/util.c
 test_topology_SRCS	:= host/topology.c host/qemu_args.c lib/strlist.c lib/util.c
+test_freeze_SRCS	:= host/freeze.c host/qmp.c lib/util.c
 test_kernel_cache_SRCS	:= host/kernel_cache.c host/kernel_build.c host/paths.c lib/strlist.c lib/util.c
 
 $(BUILD)/unit/%: tests/unit/%.c FORCE

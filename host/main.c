@@ -3,6 +3,7 @@
  * ktstr: boot the kernel under test in a VM with a chosen CPU topology,
  * run a sched_ext scheduler and tests in it.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@ int main(int argc, const char **argv)
 	}
 	/* Signals are taken through a signalfd so cleanup always runs. */
 	vm_signals_block();
+	/* A peer (QEMU, a pipe reader) going away is an error, not a death. */
+	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
