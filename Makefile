@@ -90,6 +90,7 @@ test_wire_SRCS		:= lib/wire.c
 test_cpio_SRCS		:= host/cpio.c lib/strlist.c lib/util.c
 test_elf_deps_SRCS	:= host/elf_deps.c lib/strlist.c lib/util.c
 test_topology_SRCS	:= host/topology.c host/qemu_args.c lib/strlist.c lib/util.c
+test_guestmem_SRCS	:= host/guestmem.c host/kaddr.c
 test_freeze_SRCS	:= host/freeze.c host/qmp.c lib/util.c
 test_kernel_cache_SRCS	:= host/kernel_cache.c host/kernel_build.c host/paths.c lib/strlist.c lib/util.c
 

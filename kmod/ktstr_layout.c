@@ -21,61 +21,104 @@
 #include "ktstr.h"
 #include "ktstr_sched.h"
 
-#define KTSTR_FIELD(type, member, fname, wr)			\
-	{							\
-		.name = fname,					\
-		.offset = offsetof(type, member),		\
-		.size = sizeof_field(type, member),		\
-		.writable = wr,					\
-	}
-
 /* struct rq fields: all read-only. */
 const struct ktstr_field ktstr_rq_fields[KTSTR_RQ_NR_FIELDS] = {
-	[KTSTR_RQ_NR_RUNNING] =
-		KTSTR_FIELD(struct rq, nr_running, "nr_running", false),
-	[KTSTR_RQ_CLOCK] =
-		KTSTR_FIELD(struct rq, clock, "clock", false),
-	[KTSTR_RQ_CURR] =
-		KTSTR_FIELD(struct rq, curr, "curr", false),
-	[KTSTR_RQ_CPU] =
-		KTSTR_FIELD(struct rq, cpu, "cpu", false),
-	[KTSTR_RQ_SCX_NR_RUNNING] =
-		KTSTR_FIELD(struct rq, scx.nr_running, "scx.nr_running", false),
-	[KTSTR_RQ_SCX_LOCAL_DSQ_NR] =
-		KTSTR_FIELD(struct rq, scx.local_dsq.nr, "scx.local_dsq.nr",
-			    false),
+	[KTSTR_RQ_NR_RUNNING] = {
+		.name = "nr_running",
+		.offset = offsetof(struct rq, nr_running),
+		.size = sizeof_field(struct rq, nr_running),
+	},
+	[KTSTR_RQ_CLOCK] = {
+		.name = "clock",
+		.offset = offsetof(struct rq, clock),
+		.size = sizeof_field(struct rq, clock),
+	},
+	[KTSTR_RQ_CURR] = {
+		.name = "curr",
+		.offset = offsetof(struct rq, curr),
+		.size = sizeof_field(struct rq, curr),
+	},
+	[KTSTR_RQ_CPU] = {
+		.name = "cpu",
+		.offset = offsetof(struct rq, cpu),
+		.size = sizeof_field(struct rq, cpu),
+	},
+	[KTSTR_RQ_SCX_NR_RUNNING] = {
+		.name = "scx.nr_running",
+		.offset = offsetof(struct rq, scx.nr_running),
+		.size = sizeof_field(struct rq, scx.nr_running),
+	},
+	[KTSTR_RQ_SCX_LOCAL_DSQ_NR] = {
+		.name = "scx.local_dsq.nr",
+		.offset = offsetof(struct rq, scx.local_dsq.nr),
+		.size = sizeof_field(struct rq, scx.local_dsq.nr),
+	},
 };
 
-/* struct task_struct fields: the WRITE allowlist is scx.dsq_vtime, scx.slice. */
+/* struct task_struct fields: WRITE may name scx.dsq_vtime and scx.slice. */
 const struct ktstr_field ktstr_task_fields[KTSTR_TASK_NR_FIELDS] = {
-	[KTSTR_TASK_PID] =
-		KTSTR_FIELD(struct task_struct, pid, "pid", false),
-	[KTSTR_TASK_TGID] =
-		KTSTR_FIELD(struct task_struct, tgid, "tgid", false),
-	[KTSTR_TASK_COMM] =
-		KTSTR_FIELD(struct task_struct, comm, "comm", false),
-	[KTSTR_TASK_START_TIME] =
-		KTSTR_FIELD(struct task_struct, start_time, "start_time",
-			    false),
-	[KTSTR_TASK_ON_RQ] =
-		KTSTR_FIELD(struct task_struct, on_rq, "on_rq", false),
-	[KTSTR_TASK_POLICY] =
-		KTSTR_FIELD(struct task_struct, policy, "policy", false),
-	[KTSTR_TASK_SCHED_CLASS] =
-		KTSTR_FIELD(struct task_struct, sched_class, "sched_class",
-			    false),
-	[KTSTR_TASK_SUM_EXEC_RUNTIME] =
-		KTSTR_FIELD(struct task_struct, se.sum_exec_runtime,
-			    "se.sum_exec_runtime", false),
-	[KTSTR_TASK_SCX_DSQ_VTIME] =
-		KTSTR_FIELD(struct task_struct, scx.dsq_vtime, "scx.dsq_vtime",
-			    true),
-	[KTSTR_TASK_SCX_SLICE] =
-		KTSTR_FIELD(struct task_struct, scx.slice, "scx.slice", true),
-	[KTSTR_TASK_SCX_FLAGS] =
-		KTSTR_FIELD(struct task_struct, scx.flags, "scx.flags", false),
-	[KTSTR_TASK_SCX_DSQ] =
-		KTSTR_FIELD(struct task_struct, scx.dsq, "scx.dsq", false),
+	[KTSTR_TASK_PID] = {
+		.name = "pid",
+		.offset = offsetof(struct task_struct, pid),
+		.size = sizeof_field(struct task_struct, pid),
+	},
+	[KTSTR_TASK_TGID] = {
+		.name = "tgid",
+		.offset = offsetof(struct task_struct, tgid),
+		.size = sizeof_field(struct task_struct, tgid),
+	},
+	[KTSTR_TASK_COMM] = {
+		.name = "comm",
+		.offset = offsetof(struct task_struct, comm),
+		.size = sizeof_field(struct task_struct, comm),
+	},
+	[KTSTR_TASK_START_TIME] = {
+		.name = "start_time",
+		.offset = offsetof(struct task_struct, start_time),
+		.size = sizeof_field(struct task_struct, start_time),
+	},
+	[KTSTR_TASK_ON_RQ] = {
+		.name = "on_rq",
+		.offset = offsetof(struct task_struct, on_rq),
+		.size = sizeof_field(struct task_struct, on_rq),
+	},
+	[KTSTR_TASK_POLICY] = {
+		.name = "policy",
+		.offset = offsetof(struct task_struct, policy),
+		.size = sizeof_field(struct task_struct, policy),
+	},
+	[KTSTR_TASK_SCHED_CLASS] = {
+		.name = "sched_class",
+		.offset = offsetof(struct task_struct, sched_class),
+		.size = sizeof_field(struct task_struct, sched_class),
+	},
+	[KTSTR_TASK_SUM_EXEC_RUNTIME] = {
+		.name = "se.sum_exec_runtime",
+		.offset = offsetof(struct task_struct, se.sum_exec_runtime),
+		.size = sizeof_field(struct task_struct, se.sum_exec_runtime),
+	},
+	[KTSTR_TASK_SCX_DSQ_VTIME] = {
+		.name = "scx.dsq_vtime",
+		.offset = offsetof(struct task_struct, scx.dsq_vtime),
+		.size = sizeof_field(struct task_struct, scx.dsq_vtime),
+		.writable = true,
+	},
+	[KTSTR_TASK_SCX_SLICE] = {
+		.name = "scx.slice",
+		.offset = offsetof(struct task_struct, scx.slice),
+		.size = sizeof_field(struct task_struct, scx.slice),
+		.writable = true,
+	},
+	[KTSTR_TASK_SCX_FLAGS] = {
+		.name = "scx.flags",
+		.offset = offsetof(struct task_struct, scx.flags),
+		.size = sizeof_field(struct task_struct, scx.flags),
+	},
+	[KTSTR_TASK_SCX_DSQ] = {
+		.name = "scx.dsq",
+		.offset = offsetof(struct task_struct, scx.dsq),
+		.size = sizeof_field(struct task_struct, scx.dsq),
+	},
 };
 
 /* @name has been checked to be NUL-terminated. */
