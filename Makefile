@@ -26,11 +26,12 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c
 HOST_SRCS	:= $(wildcard host/*.c)
-AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c
+AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c \
+		   guest/common/ktstr_dev.c
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c
 
 HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread
-AGENT_LIBS	:= -lz -lkmod
+AGENT_LIBS	:= -lz -lkmod -lpthread
 CTL_LIBS	:= -lpopt -lkmod
 
 KTSTR		:= ./ktstr

@@ -42,6 +42,9 @@ enum ktstr_msg_type {
 	KTSTR_MSG_ERROR,	/* guest: the job could not run; TLV: ERROR_TEXT */
 	KTSTR_MSG_BYE,		/* guest: powering off */
 	KTSTR_MSG_FILE,		/* guest: a chunk of an output file; TLV: FILE_NAME, FILE_OFFSET, FILE_DATA */
+	KTSTR_MSG_LAYOUT,	/* guest: struct ktstr_info from the kmod, raw */
+	KTSTR_MSG_CAPTURE,	/* guest: capture now; TLV: CAPTURE_TAG, REQUEST_ID */
+	KTSTR_MSG_CAPTURE_DONE,	/* host: thawed; TLV: REQUEST_ID, CAPTURE_ID, RESULT */
 	KTSTR_MSG_TYPE_MAX,
 };
 
@@ -65,6 +68,10 @@ enum ktstr_tlv {
 	KTSTR_TLV_FILE_NAME,		/* string: a plain file name, no '/' */
 	KTSTR_TLV_FILE_OFFSET,		/* u32: where FILE_DATA goes in the file */
 	KTSTR_TLV_FILE_DATA,		/* bytes */
+	KTSTR_TLV_CAPTURE_TAG,		/* string */
+	KTSTR_TLV_REQUEST_ID,		/* u32 */
+	KTSTR_TLV_CAPTURE_ID,		/* u32 */
+	KTSTR_TLV_RESULT,		/* u32: 0 ok, else a ktstr_reason */
 	KTSTR_TLV_MAX,
 };
 

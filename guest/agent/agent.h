@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "strlist.h"
@@ -19,6 +20,7 @@
 struct port {
 	int fd;
 	uint32_t seq;
+	pthread_mutex_t send_lock;	/* the job pump and the relay both send */
 	struct wire_decoder dec;
 };
 
@@ -64,6 +66,13 @@ int sched_start(struct port *p, const struct job *j, struct sched *s);
 /* Forward whatever the scheduler printed; false once it has exited. */
 bool sched_pump(struct port *p, struct sched *s);
 void sched_stop(struct port *p, struct sched *s);
+
+/*
+ * The kmod side of the host: publish the kernel layout, and relay
+ * CAPTURE requests from /dev/ktstr to the host and its answers back.
+ */
+void relay_publish_layout(struct port *p);
+int relay_start(struct port *p);
 
 /* Where a job may leave files for the host ($KTSTR_OUTPUT_DIR). */
 #define AGENT_OUTPUT_DIR "/ktstr/out"

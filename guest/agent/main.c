@@ -83,7 +83,7 @@ static void export_job_env(const struct job *j, const struct sched *s)
 	setenv("KTSTR_SCHED_ARGS", buf, 1);
 }
 
-static void serve(struct port *p)
+static void serve(struct port *p, bool kmod_loaded)
 {
 	static uint8_t req[KTSTR_WIRE_MAX_PAYLOAD];
 	struct sched s = { .pid = -1 };
@@ -102,6 +102,9 @@ static void serve(struct port *p)
 		job_free(&j);
 		return;
 	}
+	/* From here on the relay thread owns reading the port. */
+	if (kmod_loaded && relay_start(p))
+		port_log(p, "the capture relay did not start; ktstr-ctl capture will fail");
 	if (j.sched_path && sched_start(p, &j, &s)) {
 		job_free(&j);
 		return;
@@ -122,6 +125,7 @@ static void serve(struct port *p)
 int main(void)
 {
 	struct strlist errors = STRLIST_INIT;
+	bool kmod_loaded = false;
 	struct port p;
 
 	ktstr_prog = "ktstr-agent";
@@ -138,14 +142,18 @@ int main(void)
 	if (!access(KTSTR_KO, R_OK)) {
 		char err[512];
 
-		if (ktstr_kmod_load(KTSTR_KO, err, sizeof(err)))
+		if (ktstr_kmod_load(KTSTR_KO, err, sizeof(err))) {
 			strlist_pushf(&errors, "%s; /dev/ktstr is unavailable",
 				      err);
+		} else {
+			relay_publish_layout(&p);
+			kmod_loaded = true;
+		}
 	}
 	for (size_t i = 0; i < errors.n; i++)
 		port_log(&p, "%s", errors.v[i]);
 	strlist_free(&errors);
-	serve(&p);
+	serve(&p, kmod_loaded);
 	port_send(&p, KTSTR_MSG_BYE, NULL, 0);
 	power_off();
 	return 0;

@@ -53,6 +53,7 @@ int port_open(struct port *p, const char *name, unsigned int wait_ms)
 
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
+	pthread_mutex_init(&p->send_lock, NULL);
 	wire_decoder_init(&p->dec);
 	/* The port appears once the virtio-serial driver has probed it. */
 	for (unsigned int waited = 0;; waited += 5) {
@@ -70,18 +71,21 @@ int port_open(struct port *p, const char *name, unsigned int wait_ms)
 int port_send(struct port *p, uint16_t type, const void *payload, size_t len)
 {
 	static uint8_t frame[KTSTR_WIRE_MAX_FRAME];
-	size_t n = wire_encode(frame, sizeof(frame), type, p->seq++, payload,
-			       len);
+	size_t n;
+	int r = -1;
 
-	if (!n || p->fd < 0)
-		return -1;
-	return write_all(p->fd, frame, n);
+	pthread_mutex_lock(&p->send_lock);
+	n = wire_encode(frame, sizeof(frame), type, p->seq++, payload, len);
+	if (n && p->fd >= 0)
+		r = write_all(p->fd, frame, n);
+	pthread_mutex_unlock(&p->send_lock);
+	return r;
 }
 
 int port_send_text(struct port *p, uint16_t type, uint16_t tag,
 		   const char *text)
 {
-	static uint8_t buf[KTSTR_WIRE_MAX_PAYLOAD];
+	static __thread uint8_t buf[KTSTR_WIRE_MAX_PAYLOAD];
 	size_t off = 0, len = strlen(text);
 
 	/* Keep the end of an over-long text: that is where errors are. */
