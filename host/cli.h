@@ -28,6 +28,8 @@ struct vm_cli {
 	int memory_mb;
 	int timeout_s;
 	int verbose;
+	int snapshots;
+	double snapshot_window_s;
 	struct strlist includes;
 };
 
@@ -48,6 +50,7 @@ struct vm_setup {
 	const char *sched_name;
 	struct strlist sched_args;
 	struct strlist env;
+	char vmlinux[PATH_MAX];
 	struct vm_opts opts;
 };
 

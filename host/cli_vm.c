@@ -27,6 +27,7 @@ struct vm_cli vm_cli = {
 	.accel = "auto",
 	.memory_mb = DEFAULT_MEMORY_MB,
 	.timeout_s = -1,
+	.snapshot_window_s = 5.0,
 };
 
 struct poptOption vm_cli_options[] = {
@@ -48,7 +49,12 @@ struct poptOption vm_cli_options[] = {
 	{ "timeout", 0, POPT_ARG_INT, &vm_cli.timeout_s, 0,
 	  "end the VM after this many seconds (default 600)", "SECONDS" },
 	{ "output-dir", 'o', POPT_ARG_STRING, &vm_cli.output_dir, 0,
-	  "write console and scheduler logs here", "DIR" },
+	  "write console and scheduler logs and snapshots here", "DIR" },
+	{ "snapshots", 0, POPT_ARG_INT, &vm_cli.snapshots, 0,
+	  "take N periodic snapshots of the frozen VM during the job", "N" },
+	{ "snapshot-window", 0, POPT_ARG_DOUBLE, &vm_cli.snapshot_window_s, 0,
+	  "spread the periodic snapshots over 10-90 % of this many seconds from the job's start (default 5)",
+	  "SECONDS" },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v',
 	  "show the guest console (twice: also QEMU's command and the scheduler output)",
 	  NULL },
@@ -225,6 +231,18 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.timeout_s);
 		goto bad;
 	}
+	if (vm_cli.snapshots < 0 || vm_cli.snapshots > 64) {
+		snprintf(err, sizeof(err),
+			 "bad --snapshots %d: expected 0 to 64", vm_cli.snapshots);
+		goto bad;
+	}
+	if (!(vm_cli.snapshot_window_s >= 0.1 &&
+	      vm_cli.snapshot_window_s <= 86400)) {
+		snprintf(err, sizeof(err),
+			 "bad --snapshot-window %g: expected 0.1 to 86400 seconds",
+			 vm_cli.snapshot_window_s);
+		goto bad;
+	}
 	qemu = find_qemu();
 	if (!qemu) {
 		snprintf(err, sizeof(err),
@@ -276,6 +294,13 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 		       interactive ? 0 : DEFAULT_TIMEOUT_S;
 	o->output_dir = vm_cli.output_dir;
 	o->verbose = vm_cli.verbose;
+	o->snapshots = (unsigned int)vm_cli.snapshots;
+	o->snapshot_window_ms = (unsigned int)(vm_cli.snapshot_window_s * 1000);
+	if (s->kernel.tree[0]) {
+		snprintf(s->vmlinux, sizeof(s->vmlinux), "%s/vmlinux",
+			 s->kernel.tree);
+		o->vmlinux = s->vmlinux;
+	}
 	o->cfg.accel = accel_resolve(accel, qemu, kvm_probe, o);
 	if (vm_cli.verbose)
 		errmsg("kernel %s, topology %s, accel %s, scheduler %s",

@@ -25,6 +25,7 @@
 
 #include "../lib/util.h"
 #include "../lib/wire.h"
+#include "capturer.h"
 #include "console.h"
 #include "vm.h"
 
@@ -47,6 +48,7 @@ struct vm {
 	struct wire_decoder dec;
 	uint64_t start_ns;
 	bool hello, done, qemu_gone, give_up;
+	struct capturer *cap;
 	uint64_t output_bytes;		/* written for FILE frames */
 	unsigned int output_refused;
 	int qemu_status;
@@ -263,6 +265,7 @@ static void on_sched(struct vm *v, const struct wire_frame *f)
 		     v->o->job.sched_path, text);
 	} else if (!strcmp(state, "died")) {
 		v->r->sched_died = true;
+		capturer_capture(v->cap, CAPTURE_FAILURE, "scheduler-died");
 		errmsg("scheduler %s died during the run: %s",
 		       v->o->job.sched_path, text);
 	}
@@ -341,6 +344,49 @@ static void on_file(struct vm *v, const struct wire_frame *f)
 	close(fd);
 }
 
+static void on_layout(struct vm *v, const struct wire_frame *f)
+{
+	const struct topology *t = &v->o->cfg.topo;
+	uint64_t node_bytes = (uint64_t)(v->o->cfg.memory_mb / t->nodes) << 20;
+	char err[512];
+
+	if (capturer_set_layout(v->cap, f->payload, f->len, v->dir, t->nodes,
+				node_bytes, err, sizeof(err)))
+		errmsg("snapshots will hold registers only: %s", err);
+}
+
+/* ktstr-ctl capture in the guest: freeze, capture, thaw, then answer. */
+static void on_capture(struct vm *v, const struct wire_frame *f)
+{
+	uint8_t pay[64], frame[128];
+	uint32_t req = UINT32_MAX;
+	char tag[KTSTR_TAG_LEN] = "";
+	const uint8_t *val;
+	uint16_t t, n;
+	size_t off = 0;
+	int64_t id;
+
+	while (wire_tlv_next(f->payload, f->len, &off, &t, &val, &n) > 0) {
+		if (t == KTSTR_TLV_CAPTURE_TAG)
+			wire_tlv_str(val, n, tag, sizeof(tag));
+		else if (t == KTSTR_TLV_REQUEST_ID)
+			wire_tlv_u32(val, n, &req);
+	}
+	if (req == UINT32_MAX)
+		return;
+	id = capturer_capture(v->cap, CAPTURE_GUEST, tag);
+	off = 0;
+	wire_tlv_put_u32(pay, sizeof(pay), &off, KTSTR_TLV_REQUEST_ID, req);
+	wire_tlv_put_u32(pay, sizeof(pay), &off, KTSTR_TLV_CAPTURE_ID,
+			 id > 0 ? (uint32_t)id : 0);
+	wire_tlv_put_u32(pay, sizeof(pay), &off, KTSTR_TLV_RESULT,
+			 id > 0 ? KTSTR_OK : KTSTR_E_HOST_FAILED);
+	off = wire_encode(frame, sizeof(frame), KTSTR_MSG_CAPTURE_DONE, 0, pay,
+			  off);
+	if (v->ctl >= 0)
+		write_all(v->ctl, frame, off);
+}
+
 static void on_frame(const struct wire_frame *f, void *ctx)
 {
 	struct vm *v = ctx;
@@ -358,6 +404,10 @@ static void on_frame(const struct wire_frame *f, void *ctx)
 		if (send_run(v))
 			fail(v, VM_ERROR, "cannot send the job to the guest: %s",
 			     strerror(errno));
+		if (v->o->snapshots)
+			capturer_schedule(v->cap, now_ns(), v->o->snapshots,
+					  (uint64_t)v->o->snapshot_window_ms *
+					  1000000ull);
 		break;
 	case KTSTR_MSG_STDOUT:
 	case KTSTR_MSG_STDERR:
@@ -380,6 +430,12 @@ static void on_frame(const struct wire_frame *f, void *ctx)
 		break;
 	case KTSTR_MSG_FILE:
 		on_file(v, f);
+		break;
+	case KTSTR_MSG_LAYOUT:
+		on_layout(v, f);
+		break;
+	case KTSTR_MSG_CAPTURE:
+		on_capture(v, f);
 		break;
 	case KTSTR_MSG_ERROR:
 		text[0] = '\0';
@@ -500,6 +556,8 @@ static int poll_timeout(struct vm *v, uint64_t done_at)
 		until = v->start_ns + CONNECT_MS * 1000000ull;
 	if (v->done && done_at + EXIT_GRACE_MS * 1000000ull < until)
 		until = done_at + EXIT_GRACE_MS * 1000000ull;
+	if (v->hello && !v->done && capturer_next_due(v->cap) < until)
+		until = capturer_next_due(v->cap);
 	if (until == UINT64_MAX)
 		return -1;
 	return until <= now ? 0 : (int)((until - now) / 1000000 + 1);
@@ -534,7 +592,7 @@ static void loop(struct vm *v)
 	uint64_t done_at = 0;
 
 	while (!v->qemu_gone && !v->give_up) {
-		struct pollfd p[8] = {
+		struct pollfd p[7] = {
 			{ .fd = v->pidfd, .events = POLLIN },
 			{ .fd = v->sig_fd, .events = POLLIN },
 			{ .fd = v->con_fd, .events = POLLIN },
@@ -542,11 +600,10 @@ static void loop(struct vm *v)
 			{ .fd = v->ctl, .events = POLLIN },
 			{ .fd = v->ctl_listen, .events = POLLIN },
 			{ .fd = v->qmp_listen, .events = POLLIN },
-			{ .fd = v->qmp, .events = POLLIN },
 		};
 		bool was_done = v->done;
 
-		if (poll(p, 8, poll_timeout(v, done_at)) < 0 && errno != EINTR)
+		if (poll(p, 7, poll_timeout(v, done_at)) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
 			on_signal(v);
@@ -558,17 +615,18 @@ static void loop(struct vm *v)
 			read_fd(v, &v->ctl, false);
 		if (p[5].revents)
 			v->ctl = accept_on(&v->ctl_listen);
-		if (p[6].revents)
-			v->qmp = accept_on(&v->qmp_listen);
-		if (p[7].revents) {
-			char buf[4096];
+		if (p[6].revents) {
+			char err[512];
 
-			/* QMP is unused until the freeze coordinator. */
-			if (read(v->qmp, buf, sizeof(buf)) <= 0) {
-				close(v->qmp);
-				v->qmp = -1;
-			}
+			v->qmp = accept_on(&v->qmp_listen);
+			if (v->qmp >= 0 &&
+			    capturer_attach_qmp(v->cap, v->qmp, err, sizeof(err)))
+				errmsg("QMP: %s; no snapshots this run", err);
 		}
+		if (v->hello && !v->done)
+			capturer_tick(v->cap, now_ns());
+		if (v->cap->fatal)
+			fail(v, VM_ERROR, "%s", v->cap->fatal_msg);
 		if (p[0].revents)
 			on_qemu_exit(v);
 		if (v->done && !was_done)
@@ -630,6 +688,12 @@ static int prepare(struct vm *v, struct strlist *argv)
 	v->sched_log = o->job.sched_path ?
 		open_log(o->output_dir, "scheduler.log") : NULL;
 
+	v->cap = calloc(1, sizeof(*v->cap));
+	if (!v->cap) {
+		fail(v, VM_ERROR, "out of memory");
+		return -1;
+	}
+	capturer_init(v->cap, o->output_dir, o->vmlinux);
 	sweep_stale();
 	snprintf(v->dir, sizeof(v->dir), SHM_DIR "/ktstr-%d-XXXXXX", getpid());
 	if (!mkdtemp(v->dir)) {
@@ -711,6 +775,11 @@ int vm_run(const struct vm_opts *o, struct vm_result *r)
 out:
 	stop_qemu(v);
 	r->total_ns = now_ns() - v->start_ns;
+	if (v->cap) {
+		r->snapshots_taken = v->cap->taken;
+		capturer_destroy(v->cap);
+		free(v->cap);
+	}
 	if (!v->done)
 		fail(v, VM_ERROR, "the VM ended without a result");
 	close_fd(&v->pidfd);

@@ -44,6 +44,9 @@ struct vm_opts {
 	const char *output_dir;	/* console.log etc.; may be NULL */
 	int verbose;
 	bool kvm_probe;		/* stop at the first sign of a KVM failure */
+	unsigned int snapshots;	/* periodic captures */
+	unsigned int snapshot_window_ms;	/* spread over this long */
+	const char *vmlinux;	/* symbols for snapshots, or NULL */
 	vm_output_fn output;	/* NULL: write to our stdout/stderr */
 	void *output_ctx;
 };
@@ -55,6 +58,7 @@ struct vm_result {
 	bool sched_died;	/* the scheduler exited during the job */
 	char sched_ops[128];
 	char detail[8192];	/* why, for every outcome but a clean exit */
+	unsigned int snapshots_taken;
 	uint64_t boot_ns;	/* QEMU start to agent HELLO */
 	uint64_t total_ns;
 };
