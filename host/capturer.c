@@ -33,6 +33,8 @@ void capturer_init(struct capturer *c, const char *output_dir,
 	if (vmlinux && !access(vmlinux, R_OK))
 		c->gv.have_syms = !symtab_load(&c->gv.syms, vmlinux, err,
 					       sizeof(err));
+	if (c->gv.have_syms)
+		c->gv.text_link = symtab_lookup(&c->gv.syms, "_text");
 }
 
 void capturer_destroy(struct capturer *c)

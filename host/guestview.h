@@ -21,6 +21,7 @@ struct guest_view {
 	struct guestmem mem;
 	struct symtab syms;	/* empty if no vmlinux */
 	bool have_syms;
+	uint64_t text_link;	/* _text in vmlinux, for the KASLR slide */
 };
 
 /* Check a LAYOUT frame from the guest and keep it. */

@@ -80,8 +80,9 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 	return 0;
 }
 
+/* enum scx_ops_enable_state of 6.12. */
 static const char *const scx_states[] = {
-	"disabled", "enabling", "enabled", "disabling",
+	"enabling", "enabled", "disabling", "disabled",
 };
 
 static json_object *cpu_json(const struct snapshot *s, unsigned int c)
@@ -137,9 +138,12 @@ static json_object *vcpu_json(const struct snapshot *s,
 		return o;
 	}
 	json_object_object_add(o, "rip", hex(r->rip));
-	if (g->have_syms && r->rip >= g->layout.kaslr_offset) {
-		symtab_format(&g->syms, r->rip - g->layout.kaslr_offset, sym,
-			      sizeof(sym));
+	if (g->have_syms && g->text_link) {
+		/* kaslr_offset is _text - __START_KERNEL_map, not the slide. */
+		uint64_t slide = g->layout.kaslr_offset + KERNEL_MAP_START -
+				 g->text_link;
+
+		symtab_format(&g->syms, r->rip - slide, sym, sizeof(sym));
 		json_object_object_add(o, "rip_sym", json_object_new_string(sym));
 	}
 	json_object_object_add(o, "rsp", hex(r->rsp));

@@ -129,7 +129,9 @@ void symtab_format(const struct symtab *t, uint64_t addr, char *buf,
 	if (lo) {
 		const struct ksym *s = &t->sym[lo - 1];
 
-		if (!s->size || addr - s->addr < s->size) {
+		/* A sizeless label only names what follows it closely. */
+		if (s->size ? addr - s->addr < s->size :
+			      addr - s->addr < 0x1000) {
 			snprintf(buf, len, "%s+0x%llx/0x%llx", s->name,
 				 (unsigned long long)(addr - s->addr),
 				 (unsigned long long)s->size);

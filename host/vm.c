@@ -233,6 +233,14 @@ static void emit(struct vm *v, int stream, const char *buf, size_t len)
 		write_all(stream, buf, len);
 }
 
+/* Periodic snapshots count from the job's start: the scheduler attached. */
+static void schedule_snapshots(struct vm *v)
+{
+	if (v->o->snapshots)
+		capturer_schedule(v->cap, now_ns(), v->o->snapshots,
+				  (uint64_t)v->o->snapshot_window_ms * 1000000ull);
+}
+
 static void on_sched(struct vm *v, const struct wire_frame *f)
 {
 	char state[32] = "", ops[128] = "";
@@ -257,6 +265,7 @@ static void on_sched(struct vm *v, const struct wire_frame *f)
 			fprintf(stderr, "%s", text);
 	} else if (!strcmp(state, "enabled")) {
 		snprintf(v->r->sched_ops, sizeof(v->r->sched_ops), "%s", ops);
+		schedule_snapshots(v);
 		if (v->o->verbose)
 			errmsg("scheduler attached: sched_ext state enabled, ops %s",
 			       ops);
@@ -404,10 +413,8 @@ static void on_frame(const struct wire_frame *f, void *ctx)
 		if (send_run(v))
 			fail(v, VM_ERROR, "cannot send the job to the guest: %s",
 			     strerror(errno));
-		if (v->o->snapshots)
-			capturer_schedule(v->cap, now_ns(), v->o->snapshots,
-					  (uint64_t)v->o->snapshot_window_ms *
-					  1000000ull);
+		if (!v->o->job.sched_path)
+			schedule_snapshots(v);
 		break;
 	case KTSTR_MSG_STDOUT:
 	case KTSTR_MSG_STDERR:
