@@ -121,6 +121,7 @@ run: all
 bench: all
 	$(KTSTR) bench boot --accel tcg
 	scripts/bench-kmod.sh
+	scripts/bench-freeze.sh
 
 checkpatch: kernel
 	scripts/checkpatch.sh

@@ -11,12 +11,22 @@
 
 static int qmp_stop(void *ctx, char *err, size_t errlen)
 {
-	return qmp_run(ctx, "stop", err, errlen);
+	struct capturer *c = ctx;
+	uint64_t t0 = now_ns();
+	int r = qmp_run(&c->qmp, "stop", err, errlen);
+
+	c->stop_ns = now_ns() - t0;
+	return r;
 }
 
 static int qmp_cont(void *ctx, char *err, size_t errlen)
 {
-	return qmp_run(ctx, "cont", err, errlen);
+	struct capturer *c = ctx;
+	uint64_t t0 = now_ns();
+	int r = qmp_run(&c->qmp, "cont", err, errlen);
+
+	c->cont_ns = now_ns() - t0;
+	return r;
 }
 
 void capturer_init(struct capturer *c, const char *output_dir,
@@ -27,7 +37,7 @@ void capturer_init(struct capturer *c, const char *output_dir,
 
 	memset(c, 0, sizeof(*c));
 	c->qmp.fd = -1;
-	ops.ctx = &c->qmp;
+	ops.ctx = c;
 	freezer_init(&c->fz, &ops);
 	c->output_dir = output_dir;
 	if (vmlinux && !access(vmlinux, R_OK))
@@ -48,6 +58,8 @@ int capturer_attach_qmp(struct capturer *c, int fd, char *err, size_t errlen)
 {
 	if (qmp_init(&c->qmp, fd, CAPTURE_QMP_TIMEOUT_MS, err, errlen))
 		return -1;
+	c->qmp.stop_event_us = 0;
+	c->qmp.resume_event_us = 0;
 	c->qmp_ok = true;
 	return 0;
 }
@@ -126,6 +138,8 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 		return -ENODEV;
 	}
 	s->trigger = trigger_name(t);
+	c->qmp.stop_event_us = 0;
+	c->qmp.resume_event_us = 0;
 	snprintf(s->tag, sizeof(s->tag), "%s", tag ? tag : "");
 	id = freeze_capture(&c->fz, t, CAPTURE_QMP_TIMEOUT_MS, take, &arg, err,
 			    sizeof(err));
@@ -142,6 +156,12 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 		return id;
 	}
 	s->freeze_ns = c->fz.last_freeze_ns;
+	s->stop_ns = c->stop_ns;
+	s->cont_ns = c->cont_ns;
+	if (c->qmp.resume_event_us > c->qmp.stop_event_us &&
+	    c->qmp.stop_event_us)
+		s->frozen_ns = (c->qmp.resume_event_us -
+				c->qmp.stop_event_us) * 1000;
 	if (c->output_dir &&
 	    snapshot_write(s, &c->gv, c->output_dir, err, sizeof(err)) < 0)
 		errmsg("%s", err);

@@ -29,6 +29,7 @@ struct capturer {
 	uint64_t at[CAPTURE_MAX_PERIODIC];	/* monotonic ns */
 	unsigned int next;
 	unsigned int taken;		/* snapshots written */
+	uint64_t stop_ns, cont_ns;	/* of the last freeze */
 	bool fatal;			/* QMP stopped answering or thaw failed */
 	char fatal_msg[512];
 };

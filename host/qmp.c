@@ -89,6 +89,25 @@ static int send_command(struct qmp *q, const char *cmd,
 	return r < 0 ? -1 : 0;
 }
 
+/* Keep the timestamps of STOP and RESUME: QEMU's view of the freeze. */
+static void note_event(struct qmp *q, struct json_object *o)
+{
+	struct json_object *ev, *ts, *sec, *usec;
+	uint64_t us;
+
+	if (!json_object_object_get_ex(o, "event", &ev) ||
+	    !json_object_object_get_ex(o, "timestamp", &ts) ||
+	    !json_object_object_get_ex(ts, "seconds", &sec) ||
+	    !json_object_object_get_ex(ts, "microseconds", &usec))
+		return;
+	us = (uint64_t)json_object_get_int64(sec) * 1000000ull +
+	     (uint64_t)json_object_get_int64(usec);
+	if (!strcmp(json_object_get_string(ev), "STOP"))
+		q->stop_event_us = us;
+	else if (!strcmp(json_object_get_string(ev), "RESUME"))
+		q->resume_event_us = us;
+}
+
 struct json_object *qmp_exec(struct qmp *q, const char *cmd,
 			     struct json_object *args, char *err,
 			     size_t errlen)
@@ -119,7 +138,8 @@ struct json_object *qmp_exec(struct qmp *q, const char *cmd,
 			json_object_put(o);
 			return NULL;
 		}
-		json_object_put(o);	/* an event: not our answer */
+		note_event(q, o);	/* an event: not our answer */
+		json_object_put(o);
 	}
 }
 

@@ -9,12 +9,15 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define QMP_BUF 65536
 
 struct qmp {
 	int fd;
 	unsigned int timeout_ms;	/* per command */
+	/* QEMU's own timestamp (us) of the last STOP and RESUME events. */
+	uint64_t stop_event_us, resume_event_us;
 	char buf[QMP_BUF];
 	size_t len;
 };

@@ -52,17 +52,20 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 {
 	struct timespec now;
 	struct kaddr k = { 0 };
+	uint64_t v, t0;
 	char *regs;
-	uint64_t v;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	s->timestamp_ns = (uint64_t)now.tv_sec * 1000000000ull +
 			  (uint64_t)now.tv_nsec;
+	t0 = now_ns();
 	regs = qmp_hmp(q, "info registers -a", err, errlen);
 	if (!regs)
 		return -1;
 	s->nr_vcpus = (unsigned int)regs_parse(regs, s->vcpu, SNAP_MAX_CPUS);
 	free(regs);
+	s->regs_ns = now_ns() - t0;
+	t0 = now_ns();
 	if (!g->have_layout)
 		return 0;	/* registers only: no kmod layout */
 	k.mem = &g->mem;
@@ -77,6 +80,7 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 		     g->layout.nr_possible_cpus : SNAP_MAX_CPUS;
 	for (unsigned int c = 0; c < s->nr_cpus; c++)
 		take_cpu(&s->cpu[c], g, &k, c);
+	s->read_ns = now_ns() - t0;
 	return 0;
 }
 
@@ -170,6 +174,12 @@ long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 			       json_object_new_uint64(s->timestamp_ns));
 	json_object_object_add(o, "freeze_ns",
 			       json_object_new_uint64(s->freeze_ns));
+	json_object_object_add(o, "frozen_ns",
+			       json_object_new_uint64(s->frozen_ns));
+	json_object_object_add(o, "stop_ns", json_object_new_uint64(s->stop_ns));
+	json_object_object_add(o, "regs_ns", json_object_new_uint64(s->regs_ns));
+	json_object_object_add(o, "read_ns", json_object_new_uint64(s->read_ns));
+	json_object_object_add(o, "cont_ns", json_object_new_uint64(s->cont_ns));
 	if (g->have_layout)
 		json_object_object_add(o, "kernel",
 				       json_object_new_string(g->layout.release));
@@ -212,6 +222,6 @@ void snapshot_summary(const struct snapshot *s, char *buf, size_t len)
 		off += (size_t)snprintf(buf + off, len - off, " %u",
 					s->cpu[c].nr_running);
 	if (off < len && s->jiffies_ok)
-		snprintf(buf + off, len - off, ", jiffies %llu, froze %.2f ms",
-			 (unsigned long long)s->jiffies, s->freeze_ns / 1e6);
+		snprintf(buf + off, len - off, ", jiffies %llu, frozen %.2f ms",
+			 (unsigned long long)s->jiffies, s->frozen_ns / 1e6);
 }

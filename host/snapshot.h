@@ -42,6 +42,8 @@ struct snapshot {
 	char step[64];
 	uint64_t timestamp_ns;	/* host CLOCK_REALTIME at the freeze */
 	uint64_t freeze_ns;	/* stop..cont, filled after the thaw */
+	uint64_t stop_ns, regs_ns, read_ns, cont_ns;	/* where it went */
+	uint64_t frozen_ns;	/* QEMU's STOP to RESUME events: guest frozen */
 	bool jiffies_ok;
 	uint64_t jiffies;
 	bool scx_ok;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,6 +34,7 @@
 #define CONNECT_MS	15000	/* QEMU start to control-port connection */
 #define EXIT_GRACE_MS	5000	/* job done to QEMU gone */
 #define STDERR_KEEP	4096
+#define VCPU_NICE	5
 
 struct vm {
 	const struct vm_opts *o;
@@ -543,6 +545,35 @@ static void on_signal(struct vm *v)
 	fail(v, VM_INTERRUPTED, "interrupted by %s", strsignal(pending_sig));
 }
 
+/*
+ * Let QEMU's main loop (QMP, virtio-serial, console) win over busy vCPU
+ * threads when host CPUs are scarce: the vCPUs get a higher nice value.
+ * Raising nice needs no privilege.
+ */
+static void deprioritize_vcpus(pid_t qemu)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", qemu);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		char comm_path[128], *comm;
+		int tid = atoi(e->d_name);
+
+		if (tid <= 0)
+			continue;
+		snprintf(comm_path, sizeof(comm_path), "%s/%d/comm", path, tid);
+		comm = read_file(comm_path, 64, NULL);
+		if (comm && !strncmp(comm, "CPU ", 4))
+			setpriority(PRIO_PROCESS, (id_t)tid, VCPU_NICE);
+		free(comm);
+	}
+	if (d)
+		closedir(d);
+}
+
 static int accept_on(int *listen_fd)
 {
 	int fd = accept4(*listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -626,6 +657,7 @@ static void loop(struct vm *v)
 			char err[512];
 
 			v->qmp = accept_on(&v->qmp_listen);
+			deprioritize_vcpus(v->pid);
 			if (v->qmp >= 0 &&
 			    capturer_attach_qmp(v->cap, v->qmp, err, sizeof(err)))
 				errmsg("QMP: %s; no snapshots this run", err);

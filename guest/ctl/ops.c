@@ -21,7 +21,7 @@ static const char *const rq_names[KTSTR_RQ_NR_FIELDS] = {
 static const char *const task_names[KTSTR_TASK_NR_FIELDS] = {
 	"pid", "tgid", "comm", "start_time", "on_rq", "policy", "sched_class",
 	"se.sum_exec_runtime", "scx.dsq_vtime", "scx.slice", "scx.flags",
-	"scx.dsq",
+	"scx.dsq", "tasks",
 };
 
 static const char *const addr_names[KTSTR_ADDR_NR] = {

@@ -106,6 +106,7 @@ enum ktstr_task_field {
 	KTSTR_TASK_SCX_SLICE,		/* "scx.slice" (writable) */
 	KTSTR_TASK_SCX_FLAGS,		/* "scx.flags" */
 	KTSTR_TASK_SCX_DSQ,		/* "scx.dsq" */
+	KTSTR_TASK_TASKS,		/* "tasks" (list_head, layout only) */
 	KTSTR_TASK_NR_FIELDS,
 };
 
@@ -140,7 +141,7 @@ struct ktstr_info {
 	struct ktstr_field_layout rq_field[KTSTR_RQ_NR_FIELDS];
 	struct ktstr_field_layout rq_reserved[10];
 	struct ktstr_field_layout task_field[KTSTR_TASK_NR_FIELDS];
-	struct ktstr_field_layout task_reserved[4];
+	struct ktstr_field_layout task_reserved[3];
 	__u64 per_cpu_offset[KTSTR_MAX_CPUS];	/* __per_cpu_offset[cpu] */
 };
 

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the scenario library: topology, cgroupfs, the shared-memory slots
+ * workers report through, the executor's state.
+ */
+#ifndef KTSTR_SCENARIO_INTERNAL_H
+#define KTSTR_SCENARIO_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "scenario.h"
+
+#define SC_MAX_CGS		16
+#define SC_MAX_WORKERS		128
+#define SC_MAX_STEPS		16
+#define SC_MAX_PROGS		8
+#define SC_MAX_SCHEDS		4
+#define SC_MAX_CHANS		64
+#define SC_EPOCHS		16	/* cpuset epochs tracked per worker */
+#define SC_LAT_BUCKETS		128
+#define SC_SPIN_ITERS		(1u << 14)	/* one spin block */
+#define SC_CG_ROOT		"/sys/fs/cgroup"
+#define SC_SCX_STATE		"/sys/kernel/sched_ext/state"
+#define SC_SCX_OPS		"/sys/kernel/sched_ext/root/ops"
+
+#define SC_SLOT_MAGIC		0x6b747363u	/* "ktsc" */
+#define SC_CHAN_MAGIC		0x6b746368u	/* "ktch" */
+
+#define SC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Relaxed and ordered access to memory shared with other processes. */
+#define sc_load(p)		__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define sc_store(p, v)		__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define sc_add(p, v)		__atomic_add_fetch(p, v, __ATOMIC_ACQ_REL)
+
+static inline __u64 sc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static inline __u64 sc_xorshift(__u64 *s)
+{
+	__u64 x = *s ? *s : 0x9e3779b97f4a7c15ull;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+/* topo.c: what the guest's sysfs says. */
+struct sc_topo {
+	unsigned int nr_cpus;		/* highest online CPU + 1 */
+	struct sc_mask online;
+	unsigned int nr_llcs, nr_nodes, nr_cores;
+	struct sc_mask llc[SC_MAX_CPUS];
+	struct sc_mask node[SC_MAX_CPUS];
+	unsigned int node_id[SC_MAX_CPUS];
+	struct sc_mask core[SC_MAX_CPUS];
+	int smt;			/* some core has 2+ threads */
+};
+
+int sc_topo_read(struct sc_topo *t, char *err, size_t errlen);
+int sc_cpus_resolve(const struct sc_topo *t, const struct sc_cpus *c,
+		    struct sc_mask *out, char *err, size_t errlen);
+int sc_mems_resolve(const struct sc_topo *t, const struct sc_mems *m,
+		    const struct sc_mask *cpus, char *buf, size_t len,
+		    char *err, size_t errlen);
+int sc_mask_nth(const struct sc_mask *m, unsigned int n);
+void sc_mask_or(struct sc_mask *d, const struct sc_mask *s);
+void sc_mask_andnot(struct sc_mask *d, const struct sc_mask *s);
+int sc_mask_empty(const struct sc_mask *m);
+
+/* cgroup.c */
+int sc_file_write(const char *path, const char *val);
+int sc_file_read(const char *path, char *buf, size_t len);
+int sc_cg_write(const char *cg, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int sc_cg_read(const char *cg, const char *file, char *buf, size_t len);
+int sc_cg_enable(const char *cg, const char *controllers, char *err,
+		 size_t errlen);
+int sc_cg_freeze(const char *cg, int frozen, unsigned int timeout_ms);
+int sc_cg_remove(const char *cg, unsigned int timeout_ms);
+int sc_cg_stat(const char *cg, __u64 *usage_us, __u64 *nr_throttled,
+	       __u64 *throttled_us);
+int sc_cg_effective(const char *cg, struct sc_mask *m);
+int sc_cg_procs(const char *cg, pid_t *pids, int max);
+
+/* Shared memory: one slot per worker, one channel per worker pair/group. */
+enum sc_wstate {
+	SC_W_EMPTY,
+	SC_W_STARTING,
+	SC_W_RUNNING,
+	SC_W_DONE,
+	SC_W_FAILED,
+};
+
+struct sc_slot {
+	/* Written by the executor. */
+	__u32 magic, index;
+	__s32 pid;
+	__u32 stop;
+	__u64 stop_ns;
+	__u32 frozen;		/* a freeze op holds it: no gap accounting */
+	__u32 gap_epoch;	/* bumped around freezes */
+	__u32 cpu_epoch;	/* index into cpus[] */
+	__u32 pad0;
+	/* Written by the worker. */
+	__u32 state __attribute__((aligned(64)));
+	__s32 error;
+	char errmsg[96];
+	__u64 units, fails;
+	__u64 start_ns, last_ns, end_ns;
+	__u64 max_gap_ns, max_gap_at_ns;
+	__s32 gap_cpu, last_cpu;
+	__u64 migrations;	/* CPU changes seen between units */
+	__u64 lat_count, lat_sum_ns, lat_max_ns;
+	__u32 lat_hist[SC_LAT_BUCKETS];
+	struct sc_mask cpus[SC_EPOCHS];
+};
+
+struct sc_chan {
+	__u32 magic;
+	__u32 turn;		/* futex ping-pong: whose turn */
+	__u32 gen;		/* fan-out generation */
+	__u32 acks;
+	__u64 ts;		/* when the last wake was sent */
+	__u32 members;
+	__u32 pad;
+	char mutex[64];		/* pthread_mutex_t, process-shared, robust */
+};
+
+struct sc_shm {
+	struct sc_slot slots[SC_MAX_WORKERS];
+	struct sc_chan chans[SC_MAX_CHANS];
+};
+
+/* measure.c */
+void sc_lat_record(struct sc_slot *s, __u64 ns);
+__u64 sc_lat_percentile(const struct sc_slot *s, double pct);
+int sc_slot_validate(const struct sc_slot *s, unsigned int index, pid_t pid,
+		     unsigned int nr_cpus, char *why, size_t len);
+
+struct sc_kstats {
+	__u64 cpu_ns, wait_ns, timeslices;
+	__u64 vcsw, ivcsw, nr_migrations;
+	int ok;
+};
+
+int sc_kstats_read(pid_t pid, struct sc_kstats *k);
+
+/* workers.c: the process side. */
+struct sc_wctx {
+	struct sc_slot *slot;
+	struct sc_chan *chan;
+	const struct sc_workers *spec;
+	unsigned int rank, members;	/* position in its group */
+	int pipe_rd, pipe_wr;		/* pipe ping-pong */
+	const char *io_path;
+	__u64 rng;
+	struct sc_mask allowed;
+	/* measurement state, private to the worker */
+	__u64 last_ns;
+	__u32 my_gap_epoch, my_cpu_epoch;
+	int last_cpu;
+};
+
+void sc_unit_done(struct sc_wctx *w);
+void sc_gap_skip(struct sc_wctx *w, __u64 until_ns);
+int sc_stopping(const struct sc_wctx *w);
+void sc_spin_block(unsigned int blocks);
+void sc_spin(unsigned int iters);
+void sc_sleep_ns(__u64 ns);
+
+/* One entry point per group of work types. */
+int sc_work_cpu(struct sc_wctx *w);	/* spin, yield, mixed, bursty, cache */
+int sc_work_ipc(struct sc_wctx *w);	/* ping-pongs, fan-out, mutex */
+int sc_work_churn(struct sc_wctx *w);	/* fork, affinity, policy, faults */
+int sc_work_io(struct sc_wctx *w);	/* sync IO */
+int sc_work_phases(struct sc_wctx *w);
+int sc_io_unit(struct sc_wctx *w, int *fd, void *buf);
+int sc_futex_wait(__u32 *addr, __u32 val, unsigned int ms);
+int sc_futex_wake(__u32 *addr, int n);
+
+/* Executor state. */
+struct sc_exec;
+
+struct sc_cg {
+	char name[SC_NAME_MAX];
+	char path[256];
+	const struct sc_cgroup *def;
+	int owner;		/* -1 Backdrop, else the step */
+	int alive, frozen;
+	struct sc_mask cpus;	/* cpuset.cpus.effective */
+	unsigned int weight;
+	unsigned int quota_us, period_us;
+	/* per-hold accounting for weight and throttle checks */
+	int whole_hold;		/* existed, unfrozen, since the hold began */
+	__u64 usage0, thr0;
+	__u64 acc_usage_us, acc_wall_us, acc_throttled;
+	int nr_workers;		/* workers ever placed here */
+};
+
+struct sc_wk {
+	int slot;
+	pid_t pid;
+	int cg;			/* index into cgs */
+	int group;		/* worker group in its cgroup (or op spawn) */
+	int index;		/* worker number within its cgroup */
+	int owner;		/* -1 Backdrop, else the step */
+	const struct sc_workers *spec;
+	int live;
+	unsigned int nr_epochs;
+	struct sc_mask allowed[SC_EPOCHS];
+	int epoch_saturated;
+	/* not-starved windows */
+	int win_open, win_frozen;
+	__u64 win_units0, win_t0;
+	int min_win_step;
+	__u64 min_win_units, min_win_ms;
+	/* after collection */
+	int collected, killed, reported, status;
+	struct sc_kstats k;
+	struct sc_slot fin;
+	int valid;
+	char invalid[96];
+};
+
+struct sc_prog {
+	char tag[SC_NAME_MAX];
+	pid_t pid;
+	int pidfd, owner, done, status;
+};
+
+struct sc_sched {
+	char name[64];
+	pid_t pid;
+	int pidfd;
+	int scx;		/* a sched_ext scheduler: its state is checked */
+	int owned;		/* our child: reap it */
+	int standin;
+};
+
+struct sc_step_rec {
+	char name[SC_NAME_MAX];
+	__u64 start_ns, hold_start_ns, hold_end_ns, end_ns;
+	__u64 planned_ms;
+	int cut;		/* the hold ended early */
+};
+
+struct sc_exec {
+	const struct sc_scenario *s;
+	struct sc_result *r;
+	struct sc_topo *topo;
+	struct sc_limits lim;
+	const char *sched_name;	/* KTSTR_SCHEDULER */
+	char root[128];
+	char io_path[64], io_backing[96];
+	int io_loop_fd;
+	struct sc_shm *shm;
+	unsigned int nr_slots, nr_chans;
+	struct sc_cg cgs[SC_MAX_CGS];
+	int ncg;
+	struct sc_wk wk[SC_MAX_WORKERS];
+	int nwk;
+	int pipes[SC_MAX_WORKERS * 2];	/* fds the executor still holds */
+	int npipes;
+	struct sc_prog progs[SC_MAX_PROGS];
+	int nprog;
+	struct sc_sched sched[SC_MAX_SCHEDS];
+	int nsched;
+	struct sc_step_rec steps[SC_MAX_STEPS];
+	int nsteps, cur;	/* cur: -1 Backdrop setup */
+	int in_hold;
+	__u64 t0, hold_t0;
+	__u64 seed;
+	int failed_setup;
+	char sched_bin[256];
+	char sched_args[512];
+	char sched_log[128];
+};
+
+/* executor.c */
+void sc_fail(struct sc_exec *x, enum sc_check c, const char *cg, int worker,
+	     pid_t pid, int cpu, double value, double limit, const char *fmt,
+	     ...) __attribute__((format(printf, 9, 10)));
+int sc_cg_find(struct sc_exec *x, const char *name);
+int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner);
+void sc_hold_windows_open(struct sc_exec *x);
+const char *sc_step_name(const struct sc_exec *x, int step);
+
+/* workers.c: the executor side. */
+int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
+		   int group, int owner);
+void sc_collect(struct sc_exec *x, int owner, int cg);
+void sc_windows_close(struct sc_exec *x);
+int sc_worker_affinity(struct sc_exec *x, int cg, const struct sc_affinity *a,
+		       unsigned int i, __u64 seed, struct sc_mask *m);
+void sc_epoch_begin(struct sc_exec *x, struct sc_wk *w,
+		    const struct sc_mask *next);
+void sc_epoch_end(struct sc_exec *x, struct sc_wk *w,
+		  const struct sc_mask *now);
+int sc_io_setup(struct sc_exec *x);
+void sc_io_teardown(struct sc_exec *x);
+
+/* ops.c */
+int sc_ops_apply(struct sc_exec *x, const struct sc_op *ops, int owner);
+void sc_progs_kill(struct sc_exec *x, int owner);
+int sc_scenario_needs_io(const struct sc_scenario *s);
+
+/* sched.c */
+void sc_sched_init(struct sc_exec *x);
+int sc_sched_dead(struct sc_exec *x, char *why, size_t len);
+int sc_sched_wait(struct sc_exec *x, __u64 ms, char *why, size_t len);
+int sc_sched_attach(struct sc_exec *x, const struct sc_op *op);
+int sc_sched_detach(struct sc_exec *x);
+void sc_sched_teardown(struct sc_exec *x);
+int sc_sched_available(struct sc_exec *x, char *why, size_t len);
+int sc_scx_state(char *buf, size_t len);
+
+/* checks.c */
+void sc_limits_resolve(const struct sc_scenario *s, const char *sched,
+		       struct sc_limits *out);
+void sc_checks_run(struct sc_exec *x);
+unsigned int sc_checks_not_applicable(struct sc_exec *x);
+
+/* report.c */
+void sc_report_write(struct sc_exec *x);
+
+#endif

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Measurements: wake-latency histograms, what the kernel knows about a
+ * worker (/proc/PID/schedstat, sched, status, read while it is a zombie so
+ * the numbers are final), and validation of what a worker wrote.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Four buckets per power of two from 1 us; bucket 0 is below 1 us. */
+static unsigned int lat_bucket(__u64 ns)
+{
+	unsigned int msb, idx;
+
+	if (ns < 1024)
+		return 0;
+	msb = 63u - (unsigned int)__builtin_clzll(ns);
+	idx = (msb - 9) * 4 + (unsigned int)((ns >> (msb - 2)) & 3);
+	return idx < SC_LAT_BUCKETS ? idx : SC_LAT_BUCKETS - 1;
+}
+
+static __u64 lat_upper(unsigned int idx)
+{
+	unsigned int m = idx / 4 + 9, sub = idx % 4;
+
+	if (idx < 4)
+		return 1024;
+	return (1ull << m) + (__u64)(sub + 1) * (1ull << (m - 2));
+}
+
+void sc_lat_record(struct sc_slot *s, __u64 ns)
+{
+	s->lat_hist[lat_bucket(ns)]++;
+	s->lat_sum_ns += ns;
+	if (ns > s->lat_max_ns)
+		s->lat_max_ns = ns;
+	sc_store(&s->lat_count, s->lat_count + 1);
+}
+
+/* The upper bound of the bucket holding the @pct-th percentile. */
+__u64 sc_lat_percentile(const struct sc_slot *s, double pct)
+{
+	__u64 want, seen = 0;
+
+	if (!s->lat_count)
+		return 0;
+	want = (__u64)(s->lat_count * pct / 100.0 + 0.999999);
+	if (!want)
+		want = 1;
+	for (unsigned int i = 0; i < SC_LAT_BUCKETS; i++) {
+		seen += s->lat_hist[i];
+		if (seen >= want) {
+			__u64 up = lat_upper(i);
+
+			return up < s->lat_max_ns ? up : s->lat_max_ns;
+		}
+	}
+	return s->lat_max_ns;
+}
+
+/*
+ * A worker's slot is memory the worker could have scribbled on: check
+ * every field the checks use before trusting it.
+ */
+int sc_slot_validate(const struct sc_slot *s, unsigned int index, pid_t pid,
+		     unsigned int nr_cpus, char *why, size_t len)
+{
+	__u64 hist = 0, end = s->end_ns ? s->end_ns : s->last_ns;
+
+	if (s->magic != SC_SLOT_MAGIC || s->index != index) {
+		snprintf(why, len, "slot header corrupt (magic %#x, index %u)",
+			 s->magic, s->index);
+		return -1;
+	}
+	if (s->pid != pid) {
+		snprintf(why, len, "slot names pid %d, expected %d", s->pid, pid);
+		return -1;
+	}
+	if (s->state > SC_W_FAILED) {
+		snprintf(why, len, "bad state %u", s->state);
+		return -1;
+	}
+	if (s->units && (!s->start_ns || s->last_ns < s->start_ns)) {
+		snprintf(why, len, "timestamps out of order (start %llu, last %llu)",
+			 (unsigned long long)s->start_ns,
+			 (unsigned long long)s->last_ns);
+		return -1;
+	}
+	if (s->units && s->max_gap_ns > end - s->start_ns + 1000000000ull) {
+		snprintf(why, len, "longest gap %llu ns exceeds its life",
+			 (unsigned long long)s->max_gap_ns);
+		return -1;
+	}
+	if (s->last_cpu >= (int)nr_cpus || s->gap_cpu >= (int)nr_cpus) {
+		snprintf(why, len, "CPU %d/%d beyond %u CPUs", s->last_cpu,
+			 s->gap_cpu, nr_cpus);
+		return -1;
+	}
+	for (unsigned int e = 0; e < SC_EPOCHS; e++) {
+		for (unsigned int c = nr_cpus; c < SC_MAX_CPUS; c++) {
+			if (sc_mask_test(&s->cpus[e], c)) {
+				snprintf(why, len, "CPU %u beyond %u CPUs", c,
+					 nr_cpus);
+				return -1;
+			}
+		}
+	}
+	for (unsigned int i = 0; i < SC_LAT_BUCKETS; i++)
+		hist += s->lat_hist[i];
+	/* A worker killed mid-update may be one sample ahead. */
+	if (hist > s->lat_count + 1 || hist + 1 < s->lat_count) {
+		snprintf(why, len, "latency histogram holds %llu samples, count %llu",
+			 (unsigned long long)hist,
+			 (unsigned long long)s->lat_count);
+		return -1;
+	}
+	return 0;
+}
+
+static __u64 field(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t' || *p == ':')
+		p++;
+	return strtoull(p, NULL, 10);
+}
+
+static int slurp(pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	return sc_file_read(path, buf, len);
+}
+
+/* What the kernel accounted for @pid; call before reaping it. */
+int sc_kstats_read(pid_t pid, struct sc_kstats *k)
+{
+	unsigned long long run = 0, wait = 0, slices = 0;
+	char buf[4096];
+
+	memset(k, 0, sizeof(*k));
+	if (slurp(pid, "schedstat", buf, sizeof(buf)) ||
+	    sscanf(buf, "%llu %llu %llu", &run, &wait, &slices) != 3)
+		return -1;
+	k->cpu_ns = run;
+	k->wait_ns = wait;
+	k->timeslices = slices;
+	if (!slurp(pid, "status", buf, sizeof(buf))) {
+		k->vcsw = field(buf, "\nvoluntary_ctxt_switches");
+		k->ivcsw = field(buf, "\nnonvoluntary_ctxt_switches");
+	}
+	if (!slurp(pid, "sched", buf, sizeof(buf)))
+		k->nr_migrations = field(buf, "se.nr_migrations");
+	k->ok = 1;
+	return 0;
+}

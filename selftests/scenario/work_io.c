@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Synchronous IO: 4 KiB O_DIRECT | O_DSYNC writes to a loop device backed
+ * by a file on /tmp, so every unit is a real bio through the block layer
+ * and the loop worker. Without a loop device the writes go to the file
+ * itself (O_DSYNC plus fdatasync); the report says which.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SC_IO_SIZE	(32u << 20)
+#define SC_IO_BLOCK	4096u
+
+int sc_io_setup(struct sc_exec *x)
+{
+	int bfd, ctl, nr, lfd;
+
+	snprintf(x->io_backing, sizeof(x->io_backing), "/tmp/ktstr-sc-%d.img",
+		 getpid());
+	bfd = open(x->io_backing, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (bfd < 0 || ftruncate(bfd, SC_IO_SIZE)) {
+		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
+			"IO backing file %s: %s", x->io_backing, strerror(errno));
+		if (bfd >= 0)
+			close(bfd);
+		return -1;
+	}
+	/* Fallback first: the file itself. */
+	snprintf(x->io_path, sizeof(x->io_path), "%s", x->io_backing);
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	nr = ctl < 0 ? -1 : ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (ctl >= 0)
+		close(ctl);
+	if (nr >= 0) {
+		char dev[32];
+
+		snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
+		lfd = open(dev, O_RDWR | O_CLOEXEC);
+		if (lfd >= 0 && !ioctl(lfd, LOOP_SET_FD, bfd)) {
+			x->io_loop_fd = lfd;
+			snprintf(x->io_path, sizeof(x->io_path), "%s", dev);
+		} else if (lfd >= 0) {
+			close(lfd);
+		}
+	}
+	close(bfd);
+	return 0;
+}
+
+void sc_io_teardown(struct sc_exec *x)
+{
+	if (x->io_loop_fd >= 0) {
+		ioctl(x->io_loop_fd, LOOP_CLR_FD, 0);
+		close(x->io_loop_fd);
+		x->io_loop_fd = -1;
+	}
+	if (x->io_backing[0])
+		unlink(x->io_backing);
+	x->io_backing[0] = '\0';
+}
+
+/* One synchronous 4 KiB write; 1 on a hard error. */
+int sc_io_unit(struct sc_wctx *w, int *fd, void *buf)
+{
+	unsigned int blocks = SC_IO_SIZE / SC_IO_BLOCK;
+	off_t off;
+
+	if (*fd < 0) {
+		if (!w->io_path || !w->io_path[0])
+			return 1;
+		*fd = open(w->io_path, O_RDWR | O_DIRECT | O_DSYNC | O_CLOEXEC);
+		if (*fd < 0 && errno == EINVAL)
+			*fd = open(w->io_path, O_RDWR | O_DSYNC | O_CLOEXEC);
+		if (*fd < 0)
+			return 1;
+	}
+	off = (off_t)(sc_xorshift(&w->rng) % blocks) * SC_IO_BLOCK;
+	if (pwrite(*fd, buf, SC_IO_BLOCK, off) != SC_IO_BLOCK) {
+		if (errno == EINTR)
+			return 0;
+		w->slot->fails++;
+		return errno == ENOSPC || errno == EIO ? 0 : 1;
+	}
+	if (strncmp(w->io_path, "/dev/", 5))
+		fdatasync(*fd);
+	sc_unit_done(w);
+	return 0;
+}
+
+int sc_work_io(struct sc_wctx *w)
+{
+	void *buf;
+	int fd = -1, r = 0;
+
+	if (posix_memalign(&buf, SC_IO_BLOCK, SC_IO_BLOCK))
+		return 1;
+	memset(buf, 0xa5, SC_IO_BLOCK);
+	while (!sc_stopping(w) && !r)
+		r = sc_io_unit(w, &fd, buf);
+	if (r) {
+		w->slot->error = errno;
+		snprintf(w->slot->errmsg, sizeof(w->slot->errmsg), "IO on %s: %s",
+			 w->io_path ? w->io_path : "(none)", strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return r;
+}
