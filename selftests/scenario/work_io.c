@@ -5,7 +5,6 @@
  * and the loop worker. Without a loop device the writes go to the file
  * itself (O_DSYNC plus fdatasync); the report says which.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>

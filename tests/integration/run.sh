@@ -144,6 +144,52 @@ for sig in INT TERM; do
 	check "nothing left after SIG$sig" eval '! leftovers'
 done
 
+# --- snapshots from outside the guest -----------------------------------------
+rm -rf "$work/snap"
+ktstr_sh --topology 1n1l4c1t --snapshots 3 --snapshot-window 4 --output-dir "$work/snap" \
+	--scheduler scx_simple --exec 'sleep 1; ktstr-ctl capture mytag; sleep 4'
+check "--snapshots 3 + ktstr-ctl capture: 4+ JSON snapshots, one tagged, 4 CPUs with rq state and vCPU registers" \
+	test "$rc" -eq 0 -a "$(python3 - "$work/snap" <<'PY'
+import glob, json, sys
+snaps = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/snapshot-*.json")]
+ok = len(snaps) >= 4 and sum(s["tag"] == "mytag" for s in snaps) == 1
+for s in snaps:
+    ok = ok and len(s["cpus"]) == 4 and all("nr_running" in c for c in s["cpus"])
+    ok = ok and len(s["vcpus"]) == 4 and all(v["rip"].startswith("0x") for v in s["vcpus"])
+    ok = ok and s["scx_state"] == "enabled" and s["frozen_ns"] > 0
+ids = sorted(s["id"] for s in snaps)
+ok = ok and ids == list(range(1, len(ids) + 1))
+by_id = sorted(snaps, key=lambda s: s["id"])
+ok = ok and all(a["timestamp_ns"] < b["timestamp_ns"] for a, b in zip(by_id, by_id[1:]))
+print("yes" if ok else "no")
+PY
+)" = yes
+check "snapshots symbolize kernel RIPs with vmlinux" \
+	grep -q '"rip_sym":"[a-z_]' "$work"/snap/snapshot-1.json
+
+rm -rf "$work/spin"
+ktstr_sh --topology 1n1l4c1t --output-dir "$work/spin" --exec '
+	for c in 1 2 3; do taskset -c $c sh -c "while :; do :; done" & done
+	sleep 1
+	ktstr-ctl --json read symbol jiffies_64 > $KTSTR_OUTPUT_DIR/before.json
+	ktstr-ctl capture spinners
+	ktstr-ctl --json read symbol jiffies_64 > $KTSTR_OUTPUT_DIR/after.json'
+check "a snapshot of 3 pinned spinners shows them running on CPUs 1-3, and host jiffies lies between the kmod's reads" \
+	test "$rc" -eq 0 -a "$(python3 - "$work/spin" <<'PY'
+import json, sys
+d = sys.argv[1]
+s = json.load(open(d + "/snapshot-1.json"))
+before = json.load(open(d + "/before.json"))["value"]
+after = json.load(open(d + "/after.json"))["value"]
+ok = s["tag"] == "spinners"
+for c in s["cpus"][1:]:
+    ok = ok and c["nr_running"] >= 1 and c["curr"]["comm"] == "sh"
+ok = ok and before <= s["jiffies"] <= after
+print("yes" if ok else "no")
+PY
+)" = yes
+check "nothing left after snapshots" eval '! leftovers'
+
 # --- --accel auto: probe once, remember the verdict -------------------------
 kpath=$("$K" kernel path)
 start=$(date +%s)
