@@ -172,6 +172,15 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 	return id;
 }
 
+void capturer_release_sync(struct capturer *c)
+{
+	char err[512];
+
+	if (c->qmp_ok && qmp_run(&c->qmp, "inject-nmi", err, sizeof(err)))
+		errmsg("cannot release the guest after a synchronous capture: %s",
+		       err);
+}
+
 void capturer_tick(struct capturer *c, uint64_t now)
 {
 	while (c->next < c->nr_periodic && c->at[c->next] <= now) {

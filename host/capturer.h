@@ -51,6 +51,8 @@ void capturer_schedule(struct capturer *c, uint64_t start_ns, unsigned int n,
 		       uint64_t window_ns);
 /* When the next periodic capture is due; UINT64_MAX if none. */
 uint64_t capturer_next_due(const struct capturer *c);
+/* Release a guest parked for a synchronous capture (QMP inject-nmi). */
+void capturer_release_sync(struct capturer *c);
 /* Take the periodic captures due at @now. */
 void capturer_tick(struct capturer *c, uint64_t now);
 /* Capture now; returns the capture id or a negative errno. */

@@ -86,6 +86,14 @@ int qemu_build_args(const struct vm_config *c, struct strlist *a, char *err,
 	r |= strlist_pushf(a, "virtserialport,bus=vser0.0,chardev=ctl,name=%s",
 			   KTSTR_WIRE_PORT_NAME);
 
+	if (c->sync_sock) {
+		r |= strlist_push(a, "-chardev");
+		r |= strlist_pushf(a, "socket,id=sync,path=%s", c->sync_sock);
+		r |= strlist_push(a, "-device");
+		r |= strlist_pushf(a, "isa-debugcon,iobase=0x%x,chardev=sync",
+				   KTSTR_SYNC_PORT);
+	}
+
 	r |= strlist_push(a, "-chardev");
 	r |= strlist_pushf(a, "socket,id=qmp,path=%s", c->qmp_sock);
 	r |= strlist_push(a, "-mon");

@@ -10,6 +10,12 @@
 #include "../lib/strlist.h"
 #include "topology.h"
 
+/*
+ * An isa-debugcon port through which ktstr.ko, with every CPU parked,
+ * asks the host for a synchronous capture (see kmod/ktstr_capture.c).
+ */
+#define KTSTR_SYNC_PORT		0x5f0	/* SeaBIOS logs to 0x402 */
+
 enum accel {
 	ACCEL_AUTO,
 	ACCEL_KVM,
@@ -29,6 +35,7 @@ struct vm_config {
 	const char *mem_dir;	/* directory for the guest RAM files */
 	const char *ctl_sock;	/* host-listening socket for the agent port */
 	const char *qmp_sock;	/* host-listening socket for QMP */
+	const char *sync_sock;	/* host-listening socket for the debugcon port */
 	bool interactive;	/* console on the user's terminal */
 	bool verbose_console;	/* full kernel log, not quiet */
 };

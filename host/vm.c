@@ -43,6 +43,9 @@ struct vm {
 	pid_t pid;
 	int pidfd, con_fd, err_fd, sig_fd;
 	int ctl_listen, qmp_listen, ctl, qmp;
+	int sync_listen, sync;		/* ktstr.ko's synchronous captures */
+	char sync_line[KTSTR_TAG_LEN + 1];
+	size_t sync_len;
 	FILE *console_log, *sched_log;
 	struct console con;
 	char qemu_err[STDERR_KEEP];
@@ -574,6 +577,45 @@ static void deprioritize_vcpus(pid_t qemu)
 		closedir(d);
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/*
+ * ktstr.ko parked every CPU and wrote "TAG\n" to the debugcon port: the
+ * guest cannot change until we capture and release it with an NMI.
+ */
+static void read_sync(struct vm *v)
+{
+	char buf[256];
+	ssize_t n = read(v->sync, buf, sizeof(buf));
+
+	if (n <= 0) {
+		close_fd(&v->sync);
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		char c = buf[i];
+
+		if (c != '\n') {
+			/* Bounded and printable: it is the guest's data. */
+			if (v->sync_len < sizeof(v->sync_line) - 1 &&
+			    c >= 0x20 && c < 0x7f)
+				v->sync_line[v->sync_len++] = c;
+			continue;
+		}
+		v->sync_line[v->sync_len] = '\0';
+		v->sync_len = 0;
+		if (!v->hello)
+			continue;	/* not ktstr.ko: it loads after boot */
+		capturer_capture(v->cap, CAPTURE_GUEST, v->sync_line);
+		capturer_release_sync(v->cap);
+	}
+}
+
 static int accept_on(int *listen_fd)
 {
 	int fd = accept4(*listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -630,7 +672,7 @@ static void loop(struct vm *v)
 	uint64_t done_at = 0;
 
 	while (!v->qemu_gone && !v->give_up) {
-		struct pollfd p[7] = {
+		struct pollfd p[9] = {
 			{ .fd = v->pidfd, .events = POLLIN },
 			{ .fd = v->sig_fd, .events = POLLIN },
 			{ .fd = v->con_fd, .events = POLLIN },
@@ -638,10 +680,12 @@ static void loop(struct vm *v)
 			{ .fd = v->ctl, .events = POLLIN },
 			{ .fd = v->ctl_listen, .events = POLLIN },
 			{ .fd = v->qmp_listen, .events = POLLIN },
+			{ .fd = v->sync_listen, .events = POLLIN },
+			{ .fd = v->sync, .events = POLLIN },
 		};
 		bool was_done = v->done;
 
-		if (poll(p, 7, poll_timeout(v, done_at)) < 0 && errno != EINTR)
+		if (poll(p, 9, poll_timeout(v, done_at)) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
 			on_signal(v);
@@ -662,6 +706,10 @@ static void loop(struct vm *v)
 			    capturer_attach_qmp(v->cap, v->qmp, err, sizeof(err)))
 				errmsg("QMP: %s; no snapshots this run", err);
 		}
+		if (p[7].revents)
+			v->sync = accept_on(&v->sync_listen);
+		if (p[8].revents)
+			read_sync(v);
 		if (v->hello && !v->done)
 			capturer_tick(v->cap, now_ns());
 		if (v->cap->fatal)
@@ -694,12 +742,6 @@ static void stop_qemu(struct vm *v)
 	v->pid = -1;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static FILE *open_log(const char *dir, const char *name)
 {
@@ -715,7 +757,7 @@ static int prepare(struct vm *v, struct strlist *argv)
 {
 	const struct vm_opts *o = v->o;
 	struct vm_config cfg = o->cfg;
-	char initrd[200], ctl[200], qmp[200], err[1024];
+	char initrd[200], ctl[200], qmp[200], sync[200], err[1024];
 	sigset_t sigs;
 
 	if (o->output_dir && mkdir_p(o->output_dir, 0755)) {
@@ -744,13 +786,15 @@ static int prepare(struct vm *v, struct strlist *argv)
 	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio", v->dir);
 	snprintf(ctl, sizeof(ctl), "%s/ctl.sock", v->dir);
 	snprintf(qmp, sizeof(qmp), "%s/qmp.sock", v->dir);
+	snprintf(sync, sizeof(sync), "%s/sync.sock", v->dir);
 	if (initramfs_build(&o->rootfs, initrd, err, sizeof(err))) {
 		fail(v, VM_ERROR, "initramfs: %s", err);
 		return -1;
 	}
 	v->ctl_listen = listen_unix(ctl);
 	v->qmp_listen = listen_unix(qmp);
-	if (v->ctl_listen < 0 || v->qmp_listen < 0) {
+	v->sync_listen = listen_unix(sync);
+	if (v->ctl_listen < 0 || v->qmp_listen < 0 || v->sync_listen < 0) {
 		fail(v, VM_ERROR, "cannot listen on %s: %s", v->dir,
 		     strerror(errno));
 		return -1;
@@ -758,6 +802,7 @@ static int prepare(struct vm *v, struct strlist *argv)
 	cfg.initrd = initrd;
 	cfg.ctl_sock = ctl;
 	cfg.qmp_sock = qmp;
+	cfg.sync_sock = sync;
 	cfg.mem_dir = v->dir;
 	cfg.verbose_console = o->verbose > 0;
 	if (qemu_build_args(&cfg, argv, err, sizeof(err))) {
@@ -789,6 +834,7 @@ int vm_run(const struct vm_opts *o, struct vm_result *r)
 	v->pid = -1;
 	v->pidfd = v->con_fd = v->err_fd = v->sig_fd = -1;
 	v->ctl_listen = v->qmp_listen = v->ctl = v->qmp = -1;
+	v->sync_listen = v->sync = -1;
 	wire_decoder_init(&v->dec);
 	v->start_ns = now_ns();
 	if (prepare(v, &argv))
@@ -829,6 +875,8 @@ out:
 	close_fd(&v->qmp_listen);
 	close_fd(&v->ctl);
 	close_fd(&v->qmp);
+	close_fd(&v->sync_listen);
+	close_fd(&v->sync);
 	if (v->console_log)
 		fclose(v->console_log);
 	if (v->sched_log)

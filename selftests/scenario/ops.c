@@ -443,27 +443,33 @@ int sc_ops_apply(struct sc_exec *x, const struct sc_op *ops, int owner)
 	return 0;
 }
 
+static int cg_needs_io(const struct sc_cgroup *cg)
+{
+	for (int g = 0; g < SC_MAX_GROUPS; g++) {
+		const struct sc_work *w = &cg->workers[g].work;
+
+		if (w->type == SC_WORK_IO_SYNC)
+			return 1;
+		for (int p = 0; w->type == SC_WORK_PHASES && p < SC_MAX_PHASES; p++)
+			if (w->phases[p].kind == SC_PHASE_IO)
+				return 1;
+	}
+	return 0;
+}
+
 static int cgs_need_io(const struct sc_cgroup *cgs)
 {
-	for (; cgs && cgs->name; cgs++) {
-		for (int g = 0; g < SC_MAX_GROUPS; g++) {
-			const struct sc_work *w = &cgs->workers[g].work;
-
-			if (w->type == SC_WORK_IO_SYNC)
-				return 1;
-			for (int p = 0; w->type == SC_WORK_PHASES &&
-			     p < SC_MAX_PHASES; p++)
-				if (w->phases[p].kind == SC_PHASE_IO)
-					return 1;
-		}
-	}
+	for (; cgs && cgs->name; cgs++)
+		if (cg_needs_io(cgs))
+			return 1;
 	return 0;
 }
 
 static int ops_need_io(const struct sc_op *ops)
 {
 	for (; ops && ops->kind != SC_OP_END; ops++) {
-		if (ops->kind == SC_OP_ADD_CGROUP && cgs_need_io(ops->def))
+		if (ops->kind == SC_OP_ADD_CGROUP && ops->def &&
+		    cg_needs_io(ops->def))
 			return 1;
 		if (ops->kind == SC_OP_SPAWN &&
 		    (ops->workers.work.type == SC_WORK_IO_SYNC ||
