@@ -209,18 +209,23 @@ TEST_F(chain, watchdog_timeout_write)
 	access_init(&old, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
 	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &old));
 	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
-	a.value = 100;
+	/* 20000 jiffies is within 1 s .. 600 s for any HZ from 34 to 20000. */
+	a.value = 20000;
 	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
 	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
 	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
-	EXPECT_EQ(100, a.value);
-	/* Below the floor of 2 jiffies: refused, value unchanged. */
-	a.value = 1;
+	EXPECT_EQ(20000, a.value);
+	/* Out of range either way: refused, value unchanged. */
+	a.value = 0;
+	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
+	EXPECT_EQ(KTSTR_E_VALUE, a.hdr.reason);
+	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	a.value = ~0ULL;
 	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
 	EXPECT_EQ(KTSTR_E_VALUE, a.hdr.reason);
 	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
 	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
-	EXPECT_EQ(100, a.value);
+	EXPECT_EQ(20000, a.value);
 	/* 0 means no scheduler set one: nothing to put back then. */
 	old.hdr.reason = 0;
 	if (old.value)
