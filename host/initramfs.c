@@ -20,17 +20,21 @@ void initramfs_guest_path(const char *dir, const char *host_path, char *buf,
 	snprintf(buf, len, "%s/%s", dir, base ? base + 1 : host_path);
 }
 
-static bool is_elf(const char *path)
+/* An ELF program or shared library (not a module or an object file). */
+static bool is_elf_program(const char *path)
 {
-	char magic[4] = { 0 };
+	unsigned char h[18] = { 0 };
 	FILE *f = fopen(path, "rb");
+	unsigned int type;
 
 	if (!f)
 		return false;
-	if (fread(magic, 1, sizeof(magic), f) != sizeof(magic))
-		magic[0] = 0;
+	if (fread(h, 1, sizeof(h), f) != sizeof(h))
+		h[0] = 0;
 	fclose(f);
-	return !memcmp(magic, "\x7f" "ELF", 4);
+	type = h[5] == 2 ? (unsigned int)h[16] << 8 | h[17] :
+			   (unsigned int)h[17] << 8 | h[16];
+	return !memcmp(h, "\x7f" "ELF", 4) && (type == 2 || type == 3);
 }
 
 /* Add a host file and, if it is a dynamic ELF, the libraries it needs. */
@@ -50,8 +54,8 @@ static int add_program(struct cpio_writer *w, const char *guest_path,
 			 strerror(errno));
 		return -1;
 	}
-	/* A script or a data file needs nothing more. */
-	if (!is_elf(src))
+	/* A script, a data file or a kernel module needs nothing more. */
+	if (!is_elf_program(src))
 		return 0;
 	if (elf_deps_collect(src, &deps, err, errlen)) {
 		strlist_free(&deps);

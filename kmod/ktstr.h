@@ -30,6 +30,8 @@ struct ktstr_syms {
 	unsigned long runqueues;		/* per-CPU offset of struct rq */
 	unsigned long scx_state;		/* atomic_t, sched_ext enable state */
 	unsigned long scx_watchdog_timeout;	/* unsigned long, jiffies */
+	unsigned long scx_watchdog_timestamp;	/* unsigned long, jiffies */
+	unsigned long scx_watchdog_work;	/* struct delayed_work */
 	unsigned long ext_sched_class;		/* const struct sched_class */
 	unsigned long text;			/* _text */
 	struct rq *(*task_rq_lock)(struct task_struct *p, struct rq_flags *rf);

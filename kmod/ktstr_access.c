@@ -15,13 +15,23 @@
  *
  *   name                   width  kernel object               write
  *   "jiffies_64"           8      jiffies_64                  no
- *   "scx_watchdog_timeout" 8      scx_watchdog_timeout        2 .. 600 * HZ
+ *   "scx_watchdog_timeout" 8      scx_watchdog_timeout        HZ .. 600 * HZ
  *                                 (unsigned long, jiffies)    (KTSTR_E_VALUE)
  *   "scx_state"            4      scx_ops_enable_state_var    no
  *                                 (atomic_t: enum scx_ops_enable_state)
  *
- * The watchdog timeout has a floor of 2 jiffies because the kernel re-arms
- * its watchdog every timeout / 2 jiffies.
+ * The watchdog timeout: sched_ext's watchdog work checks in every
+ * timeout / 2 jiffies and scx_tick() ejects the scheduler when it has not
+ * for a whole timeout. Raising it is a plain store. Lowering it must also
+ * do what scx_ops_enable() does (stamp the check-in, re-arm the work at
+ * the new period), or the work queued at the old period checks in too
+ * late and the scheduler dies of a "watchdog failed to check in" stall
+ * that never happened. That needs the optional ksyms
+ * scx_watchdog_timestamp and scx_watchdog_work, and scx_state to re-arm
+ * only while the scheduler is enabled: without them, lowering is
+ * KTSTR_E_UNRESOLVED. The floor of one second keeps a stray write from
+ * ejecting a healthy scheduler on a loaded or emulated machine. Written
+ * while sched_ext is disabled, the value is replaced at the next enable.
  *
  * Per-CPU (KTSTR_TARGET_PERCPU): the fields of ktstr_rq_fields, for any
  * possible CPU (KTSTR_E_CPU otherwise); read only.
@@ -49,6 +59,7 @@
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/nospec.h>
 #include <linux/pid.h>
 #include <linux/rbtree.h>
@@ -57,6 +68,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/threads.h>
+#include <linux/workqueue.h>
 
 #include "ktstr.h"
 #include "ktstr_sched.h"
@@ -84,7 +96,7 @@ static const struct ktstr_symbol ktstr_symbols[KTSTR_SYM_NR] = {
 		.name = "scx_watchdog_timeout",
 		.size = sizeof(unsigned long),
 		.writable = true,
-		.min = 2,
+		.min = HZ,
 		.max = 600 * HZ,
 	},
 	[KTSTR_SYM_SCX_STATE] = {
@@ -105,6 +117,41 @@ static unsigned long ktstr_symbol_addr(enum ktstr_sym_id id)
 	default:
 		return 0;
 	}
+}
+
+/* enum scx_ops_enable_state is private to kernel/sched/ext.c */
+#define KTSTR_SCX_OPS_ENABLED	1
+
+/* Serializes writers of the watchdog timeout (compare, then store). */
+static DEFINE_MUTEX(ktstr_watchdog_lock);
+
+static u32 ktstr_set_watchdog_timeout(unsigned long val)
+{
+	unsigned long *timeout = (unsigned long *)ktstr_syms.scx_watchdog_timeout;
+	unsigned long *stamp = (unsigned long *)ktstr_syms.scx_watchdog_timestamp;
+	struct delayed_work *work =
+		(struct delayed_work *)ktstr_syms.scx_watchdog_work;
+	atomic_t *state = (atomic_t *)ktstr_syms.scx_state;
+	u32 reason = KTSTR_OK;
+
+	mutex_lock(&ktstr_watchdog_lock);
+	if (val >= READ_ONCE(*timeout)) {
+		WRITE_ONCE(*timeout, val);
+	} else if (!stamp || !work || !state) {
+		reason = KTSTR_E_UNRESOLVED;
+	} else {
+		WRITE_ONCE(*timeout, val);
+		WRITE_ONCE(*stamp, jiffies);
+		/*
+		 * The disable path cancels the work; re-arming it behind a
+		 * disable that has begun would only leave a harmless check of
+		 * empty lists running until the next enable replaces it.
+		 */
+		if (atomic_read(state) == KTSTR_SCX_OPS_ENABLED)
+			mod_delayed_work(system_unbound_wq, work, val / 2);
+	}
+	mutex_unlock(&ktstr_watchdog_lock);
+	return reason;
 }
 
 static u64 ktstr_load(const void *p, u32 width)
@@ -149,6 +196,7 @@ static long ktstr_access_symbol(struct ktstr_access *a, bool write)
 	const struct ktstr_symbol *sym = NULL;
 	unsigned long addr;
 	unsigned int i;
+	u32 reason;
 
 	for (i = 0; i < KTSTR_SYM_NR; i++) {
 		if (!strcmp(ktstr_symbols[i].name, a->name)) {
@@ -168,11 +216,15 @@ static long ktstr_access_symbol(struct ktstr_access *a, bool write)
 	if (!addr)
 		return ktstr_fail(&a->hdr, KTSTR_E_UNRESOLVED);
 
-	if (write)
-		ktstr_store((void *)addr, a->width, a->value);
-	else
+	if (!write) {
 		a->value = ktstr_load((const void *)addr, a->width);
-	return 0;
+		return 0;
+	}
+	if (i == KTSTR_SYM_SCX_WATCHDOG_TIMEOUT)
+		reason = ktstr_set_watchdog_timeout(a->value);
+	else
+		reason = KTSTR_E_NOT_WRITABLE;
+	return reason ? ktstr_fail(&a->hdr, reason) : 0;
 }
 
 static long ktstr_access_percpu(struct ktstr_access *a, bool write)

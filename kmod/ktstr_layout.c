@@ -55,7 +55,10 @@ const struct ktstr_field ktstr_rq_fields[KTSTR_RQ_NR_FIELDS] = {
 	},
 };
 
-/* struct task_struct fields: WRITE may name scx.dsq_vtime and scx.slice. */
+/*
+ * struct task_struct fields: WRITE may name scx.dsq_vtime and scx.slice.
+ * Fields wider than 8 bytes (comm, tasks) are published as layout only.
+ */
 const struct ktstr_field ktstr_task_fields[KTSTR_TASK_NR_FIELDS] = {
 	[KTSTR_TASK_PID] = {
 		.name = "pid",
@@ -119,16 +122,24 @@ const struct ktstr_field ktstr_task_fields[KTSTR_TASK_NR_FIELDS] = {
 		.offset = offsetof(struct task_struct, scx.dsq),
 		.size = sizeof_field(struct task_struct, scx.dsq),
 	},
+	[KTSTR_TASK_TASKS] = {
+		.name = "tasks",
+		.offset = offsetof(struct task_struct, tasks),
+		.size = sizeof_field(struct task_struct, tasks),
+	},
 };
 
-/* @name has been checked to be NUL-terminated. */
+/*
+ * @name has been checked to be NUL-terminated. An entry without a name (a
+ * field the ABI gained but this table lacks) matches nothing.
+ */
 const struct ktstr_field *ktstr_field_find(const struct ktstr_field *tab,
 					   unsigned int nr, const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		if (!strcmp(tab[i].name, name))
+		if (tab[i].name && !strcmp(tab[i].name, name))
 			return &tab[i];
 	}
 	return NULL;

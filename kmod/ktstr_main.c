@@ -110,6 +110,16 @@ static const struct ktstr_cmd ktstr_cmds[] = {
 	  false },
 };
 
+/* The layout is the ABI: the sizes user space was built with. */
+static_assert(sizeof(struct ktstr_hdr) == 16);
+static_assert(sizeof(struct ktstr_field_layout) == 8);
+static_assert(sizeof(struct ktstr_info) == 4608);
+static_assert(sizeof(struct ktstr_access) == 128);
+static_assert(sizeof(struct ktstr_cpu_state) == 56);
+static_assert(sizeof(struct ktstr_snapshot) == 14392);
+static_assert(sizeof(struct ktstr_capture) == 104);
+static_assert(sizeof(struct ktstr_relay) == 120);
+
 static u32 ktstr_check_hdr(const struct ktstr_hdr *hdr, size_t size)
 {
 	if (hdr->size != size)

@@ -11,7 +11,9 @@
  * task is learnt from the sched_switch tracepoint, whose probe is
  * registered at the first snapshot and records, only while a snapshot is
  * under way, what each CPU switched away from. Should the probe have
- * missed the switch, curr is the stopper itself.
+ * missed the switch, curr is the stopper itself. The preempted task has
+ * been put back on its queue meanwhile: under sched_ext it is counted in
+ * scx_local_dsq_nr (or whichever DSQ the scheduler returned it to).
  *
  * cpus[] has one entry per possible CPU, in order, up to
  * KTSTR_SNAPSHOT_CPUS; an entry whose CPU was offline has online == 0 and

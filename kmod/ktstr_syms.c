@@ -3,6 +3,12 @@
  * The ksyms module parameter: addresses of non-exported kernel symbols,
  * "name=0xaddr,name=0xaddr,..." as read from /proc/kallsyms by the loader.
  *
+ * Known names: runqueues, scx_ops_enable_state_var (scx_enable_state_var
+ * since v6.13), scx_watchdog_timeout, ext_sched_class, task_rq_lock,
+ * raw_spin_rq_unlock and _text, as uapi/linux/ktstr.h lists them, and the
+ * optional scx_watchdog_timestamp and scx_watchdog_work, without which the
+ * watchdog timeout can be raised but not lowered (see ktstr_access.c).
+ *
  * No address is trusted as given. Each known name is verified before it
  * is used, and an address that fails stays unresolved (0):
  *
@@ -37,6 +43,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <asm/ibt.h>
 #include <asm/page.h>
 
@@ -78,6 +85,11 @@ static const struct ktstr_known_sym ktstr_known_syms[] = {
 	  &ktstr_syms.scx_state },
 	{ "scx_watchdog_timeout", KTSTR_SYM_DATA, sizeof(unsigned long),
 	  &ktstr_syms.scx_watchdog_timeout },
+	/* optional: needed to lower the watchdog timeout safely */
+	{ "scx_watchdog_timestamp", KTSTR_SYM_DATA, sizeof(unsigned long),
+	  &ktstr_syms.scx_watchdog_timestamp },
+	{ "scx_watchdog_work", KTSTR_SYM_DATA, sizeof(struct delayed_work),
+	  &ktstr_syms.scx_watchdog_work },
 	{ "ext_sched_class", KTSTR_SYM_DATA, sizeof(struct sched_class),
 	  &ktstr_syms.ext_sched_class },
 	{ "task_rq_lock", KTSTR_SYM_FUNC, 0,

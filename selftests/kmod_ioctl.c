@@ -269,6 +269,9 @@ static void fuzz_one(int fd, unsigned char *buf, size_t cap)
 		a->hdr.version = KTSTR_ABI_VERSION;
 	if (random() % 2)
 		a->hdr.reserved = 0;
+	/* A valid SNAPSHOT parks every CPU: keep those rare, or TCG crawls. */
+	if (cmd == KTSTR_IOC_SNAPSHOT && random() % 50)
+		a->hdr.version = KTSTR_ABI_VERSION + 1;
 	if ((cmd == KTSTR_IOC_READ || cmd == KTSTR_IOC_WRITE) && random() % 2) {
 		a->kind = 1 + random() % 4;
 		a->width = 1 << (random() % 5);
@@ -278,6 +281,9 @@ static void fuzz_one(int fd, unsigned char *buf, size_t cap)
 			 fuzz_names[random() % ARRAY_SIZE(fuzz_names)]);
 		if (random() % 2)
 			memset(a->reserved, 0, sizeof(a->reserved));
+		/* A short watchdog timeout may stall a healthy scheduler. */
+		if (!strcmp(a->name, "scx_watchdog_timeout"))
+			cmd = KTSTR_IOC_READ;
 	}
 	ioctl(fd, cmd, buf);
 }

@@ -12,7 +12,8 @@
 static const char *const wanted[] = {
 	"runqueues", "scx_ops_enable_state_var", "scx_enable_state_var",
 	"scx_watchdog_timeout", "ext_sched_class", "task_rq_lock",
-	"raw_spin_rq_unlock", "_text",
+	"raw_spin_rq_unlock", "_text", "scx_watchdog_timestamp",
+	"scx_watchdog_work",
 };
 
 int ksyms_option(const char *kallsyms, char *buf, size_t len)

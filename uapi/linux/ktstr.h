@@ -23,7 +23,9 @@
  * the addresses of the non-exported symbols the module needs, read from
  * /proc/kallsyms: runqueues, scx_ops_enable_state_var (or
  * scx_enable_state_var), scx_watchdog_timeout, ext_sched_class,
- * task_rq_lock, raw_spin_rq_unlock, _text. The module verifies each one
+ * task_rq_lock, raw_spin_rq_unlock, _text, and for lowering the watchdog
+ * timeout safely scx_watchdog_timestamp and scx_watchdog_work. The module
+ * verifies each one
  * (sprint_symbol(), or rq->cpu == cpu for every CPU of runqueues) and
  * ignores names it does not know; what is missing or fails verification
  * makes the requests that need it fail with KTSTR_E_UNRESOLVED.
