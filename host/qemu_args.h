@@ -8,13 +8,8 @@
 #include <stdbool.h>
 
 #include "../lib/strlist.h"
+#include "linux/ktstr.h"	/* KTSTR_SYNC_PORT */
 #include "topology.h"
-
-/*
- * An isa-debugcon port through which ktstr.ko, with every CPU parked,
- * asks the host for a synchronous capture (see kmod/ktstr_capture.c).
- */
-#define KTSTR_SYNC_PORT		0x5f0	/* SeaBIOS logs to 0x402 */
 
 enum accel {
 	ACCEL_AUTO,

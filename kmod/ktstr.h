@@ -63,6 +63,7 @@ bool ktstr_name_ok(const char *name, size_t len);
 /* ktstr_syms.c */
 void ktstr_syms_init(void);
 struct rq *ktstr_cpu_rq(unsigned int cpu);
+u32 ktstr_scx_state(void);
 
 /* ktstr_layout.c */
 const struct ktstr_field *ktstr_field_find(const struct ktstr_field *tab,
@@ -84,5 +85,10 @@ long ktstr_relay_wait(struct file *file, void *req, void __user *uarg);
 long ktstr_relay_done(struct file *file, void *req, void __user *uarg);
 void ktstr_relay_release(struct ktstr_file *kf);
 bool ktstr_relay_attached(void);
+
+/* ktstr_sync.c */
+int ktstr_sync_init(void);
+void ktstr_sync_exit(void);
+long ktstr_capture_sync(struct file *file, void *req, void __user *uarg);
 
 #endif /* _KTSTR_KMOD_H */

@@ -108,6 +108,8 @@ static const struct ktstr_cmd ktstr_cmds[] = {
 	  true },
 	{ KTSTR_IOC_RELAY_DONE, sizeof(struct ktstr_relay), ktstr_relay_done,
 	  false },
+	{ KTSTR_IOC_CAPTURE_SYNC, sizeof(struct ktstr_capture_sync),
+	  ktstr_capture_sync, false },
 };
 
 /* The layout is the ABI: the sizes user space was built with. */
@@ -119,6 +121,7 @@ static_assert(sizeof(struct ktstr_cpu_state) == 56);
 static_assert(sizeof(struct ktstr_snapshot) == 14392);
 static_assert(sizeof(struct ktstr_capture) == 104);
 static_assert(sizeof(struct ktstr_relay) == 120);
+static_assert(sizeof(struct ktstr_capture_sync) == 120);
 
 static u32 ktstr_check_hdr(const struct ktstr_hdr *hdr, size_t size)
 {
@@ -226,15 +229,24 @@ static int __init ktstr_init(void)
 
 	ktstr_syms_init();
 	ktstr_snapshot_init();
+	ret = ktstr_sync_init();
+	if (ret)
+		goto out_snapshot;
 	ret = misc_register(&ktstr_dev);
 	if (ret)
-		ktstr_snapshot_exit();
+		goto out_sync;
+	return 0;
+out_sync:
+	ktstr_sync_exit();
+out_snapshot:
+	ktstr_snapshot_exit();
 	return ret;
 }
 
 static void __exit ktstr_exit(void)
 {
 	misc_deregister(&ktstr_dev);
+	ktstr_sync_exit();
 	ktstr_snapshot_exit();
 }
 

@@ -117,8 +117,7 @@ static int ktstr_snap_cpu(void *data)
 	if (cpu == cpumask_first(cpu_online_mask)) {
 		s->timestamp_ns = ktime_get_ns();
 		s->jiffies = get_jiffies_64();
-		s->scx_state = ktstr_syms.scx_state ?
-			atomic_read((atomic_t *)ktstr_syms.scx_state) : ~0U;
+		s->scx_state = ktstr_scx_state();
 	}
 	for (i = 0; i < s->nr_cpus; i++) {
 		if (s->cpus[i].cpu == cpu) {

@@ -289,3 +289,11 @@ void __init ktstr_syms_init(void)
 	    !ktstr_syms.ext_sched_class)
 		pr_info("ksyms: task_rq_lock, raw_spin_rq_unlock or ext_sched_class unresolved: task writes fail\n");
 }
+
+/* The sched_ext enable state, or ~0 when its symbol is unresolved. */
+u32 ktstr_scx_state(void)
+{
+	if (!ktstr_syms.scx_state)
+		return ~0U;
+	return atomic_read((atomic_t *)ktstr_syms.scx_state);
+}

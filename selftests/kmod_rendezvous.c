@@ -161,4 +161,39 @@ TEST_F(rdv, capture_goes_through_the_relay)
 	EXPECT_EQ(KTSTR_E_NO_HOST, c.hdr.reason);
 }
 
+TEST_F(rdv, capture_sync_parks_and_returns)
+{
+	struct ktstr_capture_sync c;
+	struct ktstr_info info;
+	__u64 before;
+	struct ktstr_access j;
+
+	req_init(&info, sizeof(info));
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_INFO, &info));
+	req_init(&c, sizeof(c));
+	snprintf(c.tag, sizeof(c.tag), "two\nlines");
+	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+	EXPECT_EQ(KTSTR_E_NAME, c.hdr.reason);
+	req_init(&c, sizeof(c));
+	snprintf(c.tag, sizeof(c.tag), "reserved");
+	c.reserved[1] = 1;
+	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+	EXPECT_EQ(KTSTR_E_RESERVED, c.hdr.reason);
+
+	access_init(&j, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &j));
+	before = j.value;
+	req_init(&c, sizeof(c));
+	snprintf(c.tag, sizeof(c.tag), "selftest-sync");
+	if (!info.host_attached) {
+		EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+		EXPECT_EQ(KTSTR_E_NO_HOST, c.hdr.reason);
+		return;
+	}
+	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+	EXPECT_GE(c.jiffies, before);
+	EXPECT_GT(c.parked_ns, 0);
+	EXPECT_LT(c.parked_ns, 2000000000ULL);
+}
+
 TEST_HARNESS_MAIN

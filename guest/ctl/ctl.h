@@ -19,6 +19,7 @@ struct ctl_opts {
 	uint64_t start_time;
 	bool have_start_time;
 	int width;		/* 0: the field's own */
+	bool sync;		/* capture with every CPU parked */
 };
 
 /* One subcommand; @args are the words after it. */

@@ -10,7 +10,7 @@
  *   ktstr-ctl write task PID START_NS FIELD VALUE
  *   ktstr-ctl write symbol NAME VALUE
  *   ktstr-ctl snapshot
- *   ktstr-ctl capture TAG
+ *   ktstr-ctl capture [--sync] TAG
  *   ktstr-ctl load [KO]
  */
 #include <errno.h>
@@ -138,6 +138,9 @@ int main(int argc, const char **argv)
 		{ "start-time", 's', POPT_ARG_STRING, &start, 0,
 		  "task identity: its start_time in ns (default: looked up)",
 		  "NS" },
+		{ "sync", 0, POPT_ARG_NONE, NULL, 'S',
+		  "capture with every CPU parked, so the host sees exactly this moment",
+		  NULL },
 		{ "width", 'w', POPT_ARG_INT, &o.width, 0,
 		  "bytes to read or write: 1, 2, 4 or 8 (default: the field's)",
 		  "N" },
@@ -149,10 +152,13 @@ int main(int argc, const char **argv)
 	int opt, n = 0, r;
 
 	poptSetOtherOptionHelp(pc,
-		"[--json] info | read symbol NAME | read percpu FIELD --cpu N | read task PID FIELD [--start-time NS] | write task PID START_NS FIELD VALUE | write symbol NAME VALUE | snapshot | capture TAG | load [KO]");
-	while ((opt = poptGetNextOpt(pc)) > 0)
+		"[--json] info | read symbol NAME | read percpu FIELD --cpu N | read task PID FIELD [--start-time NS] | write task PID START_NS FIELD VALUE | write symbol NAME VALUE | snapshot | capture [--sync] TAG | load [KO]");
+	while ((opt = poptGetNextOpt(pc)) > 0) {
 		if (opt == 'j')
 			o.json = true;
+		else if (opt == 'S')
+			o.sync = true;
+	}
 	if (opt < -1) {
 		ctl_usage_error("%s: %s", poptBadOption(pc, 0),
 				poptStrerror(opt));

@@ -330,6 +330,25 @@ int ctl_snapshot(int fd, const struct ctl_opts *o)
 	return 0;
 }
 
+/* Every CPU parked while the host captures: report what the kmod read. */
+static int capture_sync(int fd, const struct ctl_opts *o, const char *tag)
+{
+	struct ktstr_capture_sync c;
+
+	ktstr_hdr_init(&c, sizeof(c));
+	strcpy(c.tag, tag);
+	if (ktstr_ioctl(fd, KTSTR_IOC_CAPTURE_SYNC, &c))
+		return ctl_refused(o, "capture --sync", &c.hdr);
+	if (o->json)
+		printf("{\"ok\":true,\"tag\":\"%s\",\"sync\":true,\"jiffies\":%llu,\"scx_state\":%u,\"parked_ns\":%llu}\n",
+		       c.tag, (unsigned long long)c.jiffies, c.scx_state,
+		       (unsigned long long)c.parked_ns);
+	else
+		printf("capture (tag %s, every CPU parked %.2f ms): jiffies %llu\n",
+		       c.tag, c.parked_ns / 1e6, (unsigned long long)c.jiffies);
+	return 0;
+}
+
 int ctl_capture(int fd, const struct ctl_opts *o, const char *tag)
 {
 	struct ktstr_capture c;
@@ -340,6 +359,8 @@ int ctl_capture(int fd, const struct ctl_opts *o, const char *tag)
 				sizeof(c.tag) - 1);
 		return CTL_EXIT_USAGE;
 	}
+	if (o->sync)
+		return capture_sync(fd, o, tag);
 	strcpy(c.tag, tag);
 	if (ktstr_ioctl(fd, KTSTR_IOC_CAPTURE, &c))
 		return ctl_refused(o, "capture", &c.hdr);

@@ -188,6 +188,21 @@ ok = ok and before <= s["jiffies"] <= after
 print("yes" if ok else "no")
 PY
 )" = yes
+rm -rf "$work/sync"
+ktstr_sh --topology 1n1l4c1t --output-dir "$work/sync" --exec '
+	ktstr-ctl --json capture --sync parked > $KTSTR_OUTPUT_DIR/kmod.json
+	dmesg > $KTSTR_OUTPUT_DIR/dmesg.txt'
+check "capture --sync: the host's jiffies equal the kmod's read at the same frozen moment" \
+	test "$rc" -eq 0 -a "$(python3 - "$work/sync" <<'PY'
+import json, sys
+d = sys.argv[1]
+k = json.load(open(d + "/kmod.json"))
+s = json.load(open(d + "/snapshot-1.json"))
+ok = s["tag"] == "parked" and k["jiffies"] == s["jiffies"] > 0
+ok = ok and "Uhhuh" not in open(d + "/dmesg.txt").read()
+print("yes" if ok else "no")
+PY
+)" = yes
 check "nothing left after snapshots" eval '! leftovers'
 
 # --- --accel auto: probe once, remember the verdict -------------------------

@@ -16,6 +16,7 @@ SIZE(ktstr_cpu_state, 56);
 SIZE(ktstr_snapshot, 14392);
 SIZE(ktstr_capture, 104);
 SIZE(ktstr_relay, 120);
+SIZE(ktstr_capture_sync, 120);
 
 _Static_assert(KTSTR_IOC_INFO == 0xd200b701UL, "INFO");
 _Static_assert(KTSTR_IOC_SNAPSHOT == 0xf838b704UL, "SNAPSHOT");

@@ -223,6 +223,29 @@ struct ktstr_relay {
 	__u64 reserved[2];
 };
 
+/*
+ * KTSTR_IOC_CAPTURE_SYNC: a capture of a guest provably standing still.
+ * Every online CPU is parked by stop_machine() with interrupts off; the
+ * module reads jiffies_64 and the sched_ext state, writes "TAG\n" to the
+ * host's sync port (an isa-debugcon device at KTSTR_SYNC_PORT) and spins
+ * until the host, having frozen, captured and thawed the VM, releases it
+ * with an NMI. What the module read is returned, so it can be compared
+ * with the host's snapshot of that same moment. Without a host attached
+ * (no relay registered) it fails at once with KTSTR_E_NO_HOST; if no NMI
+ * comes within two seconds, with KTSTR_E_HOST_FAILED.
+ */
+#define KTSTR_SYNC_PORT		0x5f0
+
+struct ktstr_capture_sync {
+	struct ktstr_hdr hdr;
+	char tag[KTSTR_TAG_LEN];
+	__u64 jiffies;			/* out: jiffies_64 while parked */
+	__u64 parked_ns;		/* out: how long the CPUs were parked */
+	__u32 scx_state;		/* out: as in struct ktstr_snapshot */
+	__u32 reserved32;
+	__u64 reserved[2];
+};
+
 #define KTSTR_IOC_INFO		_IOWR(KTSTR_IOC_MAGIC, 0x01, struct ktstr_info)
 #define KTSTR_IOC_READ		_IOWR(KTSTR_IOC_MAGIC, 0x02, struct ktstr_access)
 #define KTSTR_IOC_WRITE		_IOWR(KTSTR_IOC_MAGIC, 0x03, struct ktstr_access)
@@ -230,5 +253,6 @@ struct ktstr_relay {
 #define KTSTR_IOC_CAPTURE	_IOWR(KTSTR_IOC_MAGIC, 0x05, struct ktstr_capture)
 #define KTSTR_IOC_RELAY_WAIT	_IOWR(KTSTR_IOC_MAGIC, 0x06, struct ktstr_relay)
 #define KTSTR_IOC_RELAY_DONE	_IOWR(KTSTR_IOC_MAGIC, 0x07, struct ktstr_relay)
+#define KTSTR_IOC_CAPTURE_SYNC	_IOWR(KTSTR_IOC_MAGIC, 0x08, struct ktstr_capture_sync)
 
 #endif /* _UAPI_LINUX_KTSTR_H */
