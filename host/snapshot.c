@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../lib/util.h"
+#include "coldread.h"
 #include "snapshot.h"
 
 /* A CR3 of a vCPU, for page walks (any vCPU maps the kernel). */
@@ -80,6 +81,11 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 		     g->layout.nr_possible_cpus : SNAP_MAX_CPUS;
 	for (unsigned int c = 0; c < s->nr_cpus; c++)
 		take_cpu(&s->cpu[c], g, &k, c);
+	if (cold_read_requested(s->tag)) {
+		s->cold = true;
+		s->cold_ok = !cold_read(g, &k, s->tag, &s->cold_value,
+					s->cold_err, sizeof(s->cold_err));
+	}
 	s->read_ns = now_ns() - t0;
 	return 0;
 }
@@ -189,6 +195,18 @@ long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 	if (s->scx_ok)
 		json_object_object_add(o, "scx_state", json_object_new_string(
 			s->scx_state < 4 ? scx_states[s->scx_state] : "unknown"));
+	if (s->cold) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "request", json_object_new_string(s->tag));
+		if (s->cold_ok)
+			json_object_object_add(r, "value",
+					       json_object_new_uint64(s->cold_value));
+		else
+			json_object_object_add(r, "error",
+					       json_object_new_string(s->cold_err));
+		json_object_object_add(o, "cold_read", r);
+	}
 	cpus = json_object_new_array();
 	for (unsigned int c = 0; c < s->nr_cpus; c++)
 		json_object_array_add(cpus, cpu_json(s, c));

@@ -52,6 +52,10 @@ struct snapshot {
 	struct snap_cpu cpu[SNAP_MAX_CPUS];
 	unsigned int nr_vcpus;
 	struct vcpu_regs vcpu[SNAP_MAX_CPUS];
+	bool cold;		/* the tag asked for a cold read */
+	bool cold_ok;
+	uint64_t cold_value;
+	char cold_err[256];
 };
 
 /* Read everything; call only while the VM is frozen. */

@@ -203,6 +203,25 @@ ok = ok and "Uhhuh" not in open(d + "/dmesg.txt").read()
 print("yes" if ok else "no")
 PY
 )" = yes
+rm -rf "$work/cold"
+ktstr_sh --topology 1n1l2c1t --output-dir "$work/cold" --exec '
+	sleep 60 & P=$!
+	sleep 0.5
+	ST=$(ktstr-ctl --json read task $P start_time | sed "s/.*\"value\":\([0-9]*\).*/\1/")
+	ktstr-ctl capture --sync "read task $P $ST se.sum_exec_runtime"
+	ktstr-ctl --json read task $P se.sum_exec_runtime --start-time $ST > $KTSTR_OUTPUT_DIR/kmod.json
+	ktstr-ctl capture --sync "read task $P 1 pid"'
+check "host cold read of a task (found by walking the task list) equals the kmod read; a wrong start_time is refused" \
+	test "$rc" -eq 0 -a "$(python3 - "$work/cold" <<'PY'
+import json, sys
+d = sys.argv[1]
+k = json.load(open(d + "/kmod.json"))["value"]
+a = json.load(open(d + "/snapshot-1.json"))["cold_read"]
+b = json.load(open(d + "/snapshot-2.json"))["cold_read"]
+ok = a.get("value") == k and k > 0 and "reused pid" in b.get("error", "")
+print("yes" if ok else "no")
+PY
+)" = yes
 check "nothing left after snapshots" eval '! leftovers'
 
 # --- --accel auto: probe once, remember the verdict -------------------------
