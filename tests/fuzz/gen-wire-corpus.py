@@ -18,8 +18,22 @@ MAGIC = 0x5254534B
 VERSION = 1
 MAX_PAYLOAD = 64 * 1024
 
-(HELLO, RUN, STDOUT, STDERR, LOG, SCHED, EXIT, ERROR, BYE,
- TYPE_MAX) = range(1, 11)
+def _message_types():
+    """The KTSTR_MSG_* enum of lib/wire.h, in order, from HELLO = 1."""
+    import os
+    import re
+    here = os.path.dirname(os.path.abspath(__file__))
+    text = open(os.path.join(here, "..", "..", "lib", "wire.h")).read()
+    body = text[text.index("enum ktstr_msg_type {"):]
+    body = body[:body.index("};")]
+    return re.findall(r"^\s*KTSTR_MSG_(\w+)", body, re.M)
+
+
+_TYPES = _message_types()
+(HELLO, RUN, STDOUT, STDERR, LOG, SCHED, EXIT, ERROR, BYE) = (
+    _TYPES.index(n) + 1 for n in ("HELLO", "RUN", "STDOUT", "STDERR", "LOG",
+                                  "SCHED", "EXIT", "ERROR", "BYE"))
+TYPE_MAX = _TYPES.index("TYPE_MAX") + 1
 
 TLV_AGENT_VERSION, TLV_KERNEL_RELEASE, TLV_NR_CPUS, TLV_COMMAND = 1, 2, 3, 4
 TLV_EXIT_CODE, TLV_EXIT_SIGNAL = 13, 14
@@ -60,7 +74,7 @@ def corpus():
     c["hello"] = (hello(), 1, 0)
     c["all-types"] = (b"".join(
         frame(t, t, b"payload %d" % t) for t in range(HELLO, TYPE_MAX)),
-        9, 0)
+        TYPE_MAX - HELLO, 0)
     c["empty-payload"] = (frame(BYE, 7), 1, 0)
     c["run-tlv"] = (frame(RUN, 1, tlv(TLV_COMMAND, "echo hi") +
                           tlv(TLV_NR_CPUS, 2)) + exit_frame(2), 2, 0)

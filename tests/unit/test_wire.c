@@ -181,7 +181,7 @@ TEST(roundtrip_all_types)
 	struct wire_decoder *d = dec_new();
 	struct sink *s = sink_new();
 	static uint8_t buf[KTSTR_WIRE_MAX_FRAME];
-	uint8_t pl[1000];
+	uint8_t pl[2048];
 
 	ASSERT_NE(NULL, d);
 	ASSERT_NE(NULL, s);
