@@ -28,9 +28,21 @@ ktstr_sh() {
 	rc=$?
 }
 
+# Anything ktstr left behind: a run directory whose ktstr is gone, or a
+# QEMU whose parent is not a ktstr (other ktstr runs may be under way).
 leftovers() {
-	pgrep -f 'qemu-system-x86_64.*ktstr' >/dev/null && return 0
-	ls /dev/shm | grep -q '^ktstr-' && return 0
+	local d pid q ppid
+	for d in /dev/shm/ktstr-*; do
+		[ -e "$d" ] || continue
+		pid=${d#/dev/shm/ktstr-}
+		pid=${pid%%-*}
+		kill -0 "$pid" 2>/dev/null || return 0
+	done
+	for q in $(pgrep -x qemu-system-x86 2>/dev/null; pgrep -f '^[^ ]*qemu-system-x86_64 ' 2>/dev/null); do
+		ppid=$(ps -o ppid= -p "$q" | tr -d ' ')
+		[ -n "$ppid" ] || continue
+		[ "$(ps -o comm= -p "$ppid")" = ktstr ] || return 0
+	done
 	return 1
 }
 
