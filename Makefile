@@ -24,11 +24,12 @@ BASE_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE $(WARN) -Ilib -Iuapi
 SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
-LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c
+LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c
 HOST_SRCS	:= $(wildcard host/*.c)
 AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c \
 		   guest/common/ktstr_dev.c
-CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c
+CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c \
+		   lib/ktstr_fields.c
 
 HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread
 AGENT_LIBS	:= -lz -lkmod -lpthread

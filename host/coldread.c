@@ -3,18 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/ktstr_fields.h"
 #include "coldread.h"
-
-static const char *const rq_names[KTSTR_RQ_NR_FIELDS] = {
-	"nr_running", "clock", "curr", "cpu", "scx.nr_running",
-	"scx.local_dsq.nr",
-};
-
-static const char *const task_names[KTSTR_TASK_NR_FIELDS] = {
-	"pid", "tgid", "comm", "start_time", "on_rq", "policy", "sched_class",
-	"se.sum_exec_runtime", "scx.dsq_vtime", "scx.slice", "scx.flags",
-	"scx.dsq", "tasks",
-};
 
 static const struct {
 	const char *name;
@@ -25,14 +15,6 @@ static const struct {
 	{ "scx_state", KTSTR_ADDR_SCX_STATE, 4 },
 	{ "scx_watchdog_timeout", KTSTR_ADDR_SCX_WATCHDOG_TIMEOUT, 8 },
 };
-
-static int find_name(const char *const *names, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (names[i] && !strcmp(names[i], name))
-			return i;
-	return -1;
-}
 
 bool cold_read_requested(const char *tag)
 {
@@ -67,7 +49,7 @@ static int read_task(const struct guest_view *g, const struct kaddr *k,
 		     uint32_t pid, uint64_t start, const char *field,
 		     uint64_t *value, char *err, size_t errlen)
 {
-	int f = find_name(task_names, KTSTR_TASK_NR_FIELDS, field);
+	int f = ktstr_name_index(ktstr_task_field_names, KTSTR_TASK_NR_FIELDS, field);
 	uint64_t task, st;
 
 	if (f < 0 || f == KTSTR_TASK_COMM || f == KTSTR_TASK_TASKS) {
@@ -117,7 +99,7 @@ int cold_read(const struct guest_view *g, const struct kaddr *k,
 		return -1;
 	}
 	if (n == 3 && !strcmp(kind, "percpu")) {
-		int f = find_name(rq_names, KTSTR_RQ_NR_FIELDS, a);
+		int f = ktstr_name_index(ktstr_rq_field_names, KTSTR_RQ_NR_FIELDS, a);
 		unsigned int cpu;
 
 		if (f < 0 || sscanf(b, "%u", &cpu) != 1 ||

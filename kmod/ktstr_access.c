@@ -227,23 +227,38 @@ static long ktstr_access_symbol(struct ktstr_access *a, bool write)
 	return reason ? ktstr_fail(&a->hdr, reason) : 0;
 }
 
+/* Find the field @a names and check it may be accessed that way. */
+static u32 ktstr_field_lookup(const struct ktstr_field *tab, unsigned int nr,
+			      const struct ktstr_access *a, bool write,
+			      const struct ktstr_field **fp)
+{
+	const struct ktstr_field *f = ktstr_field_find(tab, nr, a->name);
+
+	if (!f)
+		return KTSTR_E_UNKNOWN_FIELD;
+	if (write && !f->writable)
+		return KTSTR_E_NOT_WRITABLE;
+	if (a->width != f->size)
+		return KTSTR_E_WIDTH;
+	*fp = f;
+	return KTSTR_OK;
+}
+
 static long ktstr_access_percpu(struct ktstr_access *a, bool write)
 {
 	const struct ktstr_field *f;
 	unsigned int cpu;
+	u32 reason;
 
 	if (a->cpu >= nr_cpu_ids)
 		return ktstr_fail(&a->hdr, KTSTR_E_CPU);
 	cpu = array_index_nospec(a->cpu, nr_cpu_ids);
 	if (!cpu_possible(cpu))
 		return ktstr_fail(&a->hdr, KTSTR_E_CPU);
-	f = ktstr_field_find(ktstr_rq_fields, KTSTR_RQ_NR_FIELDS, a->name);
-	if (!f)
-		return ktstr_fail(&a->hdr, KTSTR_E_UNKNOWN_FIELD);
-	if (write && !f->writable)
-		return ktstr_fail(&a->hdr, KTSTR_E_NOT_WRITABLE);
-	if (a->width != f->size)
-		return ktstr_fail(&a->hdr, KTSTR_E_WIDTH);
+	reason = ktstr_field_lookup(ktstr_rq_fields, KTSTR_RQ_NR_FIELDS, a,
+				    write, &f);
+	if (reason)
+		return ktstr_fail(&a->hdr, reason);
 	if (!ktstr_syms.runqueues)
 		return ktstr_fail(&a->hdr, KTSTR_E_UNRESOLVED);
 
@@ -307,13 +322,10 @@ static long ktstr_access_task(struct ktstr_access *a, bool write)
 	bool anonymous;
 	u32 reason;
 
-	f = ktstr_field_find(ktstr_task_fields, KTSTR_TASK_NR_FIELDS, a->name);
-	if (!f)
-		return ktstr_fail(&a->hdr, KTSTR_E_UNKNOWN_FIELD);
-	if (write && !f->writable)
-		return ktstr_fail(&a->hdr, KTSTR_E_NOT_WRITABLE);
-	if (a->width != f->size)
-		return ktstr_fail(&a->hdr, KTSTR_E_WIDTH);
+	reason = ktstr_field_lookup(ktstr_task_fields, KTSTR_TASK_NR_FIELDS, a,
+				    write, &f);
+	if (reason)
+		return ktstr_fail(&a->hdr, reason);
 	if (write && (!ktstr_syms.task_rq_lock ||
 		      !ktstr_syms.raw_spin_rq_unlock ||
 		      !ktstr_syms.ext_sched_class))

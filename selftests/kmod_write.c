@@ -160,23 +160,44 @@ TEST_F(chain, field_not_writable)
 		  task_write(self->fd, self->child, start, "start_time", 1));
 }
 
-TEST_F(chain, write_sticks_under_sched_ext)
+/*
+ * Write @field of a sleeping child under sched_ext and read it back into
+ * *out. Returns the write's reason, or KTSTR_REASON_MAX if a step before
+ * or after it failed.
+ */
+static __u32 write_read_back(int fd, pid_t *child, int p[2],
+			     const char *field, __u64 value, __u64 *out)
 {
 	struct ktstr_access a;
 	__u64 start;
+	__u32 r;
+
+	*child = spawn_sleeper(p);
+	if (*child <= 0 || task_start_time(fd, *child, &start))
+		return KTSTR_REASON_MAX;
+	r = task_write(fd, *child, start, field, value);
+	if (r != KTSTR_OK)
+		return r;
+	access_init(&a, KTSTR_TARGET_TASK, field, 8);
+	a.pid = *child;
+	a.start_time = start;
+	if (kioctl(fd, KTSTR_IOC_READ, &a))
+		return KTSTR_REASON_MAX;
+	*out = a.value;
+	return KTSTR_OK;
+}
+
+TEST_F(chain, write_sticks_under_sched_ext)
+{
+	__u64 v = 0;
 
 	if (!on_sched_ext())
 		SKIP(return, "needs a sched_ext scheduler (ktstr run --scheduler ...)");
-	self->child = spawn_sleeper(self->pipe);
-	ASSERT_GT(self->child, 0);
-	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
-	ASSERT_EQ(KTSTR_OK, task_write(self->fd, self->child, start,
-				       "scx.dsq_vtime", SEED_VTIME_NS));
-	access_init(&a, KTSTR_TARGET_TASK, "scx.dsq_vtime", 8);
-	a.pid = self->child;
-	a.start_time = start;
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
-	EXPECT_GE(a.value, SEED_VTIME_NS);
+	ASSERT_EQ(KTSTR_OK, write_read_back(self->fd, &self->child, self->pipe,
+					    "scx.dsq_vtime", SEED_VTIME_NS,
+					    &v));
+	/* The seed, or advanced from it: never regressed. */
+	EXPECT_GE(v, SEED_VTIME_NS);
 	/* Wake it: the scheduler runs it with the seeded vtime. */
 	ASSERT_EQ(1, write(self->pipe[1], "x", 1));
 	ASSERT_EQ(self->child, waitpid(self->child, NULL, 0));
@@ -185,21 +206,13 @@ TEST_F(chain, write_sticks_under_sched_ext)
 
 TEST_F(chain, slice_write_sticks_under_sched_ext)
 {
-	struct ktstr_access a;
-	__u64 start;
+	__u64 v = 0;
 
 	if (!on_sched_ext())
 		SKIP(return, "needs a sched_ext scheduler (ktstr run --scheduler ...)");
-	self->child = spawn_sleeper(self->pipe);
-	ASSERT_GT(self->child, 0);
-	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
-	ASSERT_EQ(KTSTR_OK, task_write(self->fd, self->child, start,
-				       "scx.slice", 12345678));
-	access_init(&a, KTSTR_TARGET_TASK, "scx.slice", 8);
-	a.pid = self->child;
-	a.start_time = start;
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
-	EXPECT_EQ(12345678, a.value);
+	ASSERT_EQ(KTSTR_OK, write_read_back(self->fd, &self->child, self->pipe,
+					    "scx.slice", 12345678, &v));
+	EXPECT_EQ(12345678, v);
 }
 
 TEST_F(chain, watchdog_timeout_write)

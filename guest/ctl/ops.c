@@ -11,23 +11,7 @@
 
 #include "ctl.h"
 #include "ktstr_dev.h"
-
-/* Field names as the module knows them, in enum order. */
-static const char *const rq_names[KTSTR_RQ_NR_FIELDS] = {
-	"nr_running", "clock", "curr", "cpu", "scx.nr_running",
-	"scx.local_dsq.nr",
-};
-
-static const char *const task_names[KTSTR_TASK_NR_FIELDS] = {
-	"pid", "tgid", "comm", "start_time", "on_rq", "policy", "sched_class",
-	"se.sum_exec_runtime", "scx.dsq_vtime", "scx.slice", "scx.flags",
-	"scx.dsq", "tasks",
-};
-
-static const char *const addr_names[KTSTR_ADDR_NR] = {
-	"runqueues", "jiffies_64", "init_task", "scx_state",
-	"scx_watchdog_timeout",
-};
+#include "ktstr_fields.h"
 
 static int get_info(int fd, struct ktstr_info *info)
 {
@@ -38,17 +22,18 @@ static int get_info(int fd, struct ktstr_info *info)
 /* The size of a named field per INFO, or 8 if it is not one we know. */
 static unsigned int field_width(int fd, bool task, const char *name)
 {
-	const char *const *names = task ? task_names : rq_names;
-	int n = task ? KTSTR_TASK_NR_FIELDS : KTSTR_RQ_NR_FIELDS;
-	struct ktstr_info *info = calloc(1, sizeof(*info));
+	int i = task ? ktstr_name_index(ktstr_task_field_names,
+					KTSTR_TASK_NR_FIELDS, name) :
+		       ktstr_name_index(ktstr_rq_field_names,
+					KTSTR_RQ_NR_FIELDS, name);
+	struct ktstr_info *info;
 	unsigned int w = 8;
 
-	for (int i = 0; info && i < n; i++) {
-		if (strcmp(names[i], name) || get_info(fd, info))
-			continue;
+	if (i < 0)
+		return w;
+	info = calloc(1, sizeof(*info));
+	if (info && !get_info(fd, info))
 		w = task ? info->task_field[i].size : info->rq_field[i].size;
-		break;
-	}
 	free(info);
 	return w;
 }
@@ -221,17 +206,17 @@ int ctl_info(int fd, const struct ctl_opts *o)
 		       (unsigned long long)i->page_offset_base,
 		       (unsigned long long)i->phys_base);
 		for (int k = 0; k < KTSTR_ADDR_NR; k++)
-			printf("%s\"%s\":%llu", k ? "," : "", addr_names[k],
+			printf("%s\"%s\":%llu", k ? "," : "", ktstr_addr_names[k],
 			       (unsigned long long)i->addr[k]);
 		printf("},\"rq_fields\":{");
 		for (int k = 0; k < KTSTR_RQ_NR_FIELDS; k++)
 			printf("%s\"%s\":{\"offset\":%u,\"size\":%u}",
-			       k ? "," : "", rq_names[k], i->rq_field[k].offset,
+			       k ? "," : "", ktstr_rq_field_names[k], i->rq_field[k].offset,
 			       i->rq_field[k].size);
 		printf("},\"task_fields\":{");
 		for (int k = 0; k < KTSTR_TASK_NR_FIELDS; k++)
 			printf("%s\"%s\":{\"offset\":%u,\"size\":%u}",
-			       k ? "," : "", task_names[k],
+			       k ? "," : "", ktstr_task_field_names[k],
 			       i->task_field[k].offset, i->task_field[k].size);
 		printf("},\"per_cpu_offset\":[");
 		for (unsigned int c = 0; c < i->nr_cpu_ids && c < KTSTR_MAX_CPUS; c++, sep = ",")
@@ -248,13 +233,13 @@ int ctl_info(int fd, const struct ctl_opts *o)
 		       (unsigned long long)i->page_offset_base,
 		       (unsigned long long)i->phys_base);
 		for (int k = 0; k < KTSTR_ADDR_NR; k++)
-			printf("%-22s 0x%llx\n", addr_names[k],
+			printf("%-22s 0x%llx\n", ktstr_addr_names[k],
 			       (unsigned long long)i->addr[k]);
 		for (int k = 0; k < KTSTR_RQ_NR_FIELDS; k++)
-			printf("rq.%-19s offset %u size %u\n", rq_names[k],
+			printf("rq.%-19s offset %u size %u\n", ktstr_rq_field_names[k],
 			       i->rq_field[k].offset, i->rq_field[k].size);
 		for (int k = 0; k < KTSTR_TASK_NR_FIELDS; k++)
-			printf("task.%-17s offset %u size %u\n", task_names[k],
+			printf("task.%-17s offset %u size %u\n", ktstr_task_field_names[k],
 			       i->task_field[k].offset, i->task_field[k].size);
 		for (unsigned int c = 0; c < i->nr_cpu_ids && c < KTSTR_MAX_CPUS; c++)
 			printf("per_cpu_offset[%u] 0x%llx\n", c,
