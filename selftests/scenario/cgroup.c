@@ -3,8 +3,10 @@
  * cgroup v2 through cgroupfs: controllers, knobs, the freezer, removal,
  * cpu.stat. Every call says what failed through errno.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +153,47 @@ int sc_cg_remove(const char *cg, unsigned int timeout_ms)
 		return -1;
 	events_wait(cg, "populated", 0, timeout_ms);
 	return rmdir(cg) && errno != ENOENT ? -1 : 0;
+}
+
+/* Remove @cg and everything below it. */
+int sc_cg_remove_tree(const char *cg, unsigned int timeout_ms)
+{
+	DIR *d = opendir(cg);
+	struct dirent *e;
+	char path[512];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cg, e->d_name);
+		sc_cg_remove_tree(path, timeout_ms);
+	}
+	if (d)
+		closedir(d);
+	return sc_cg_remove(cg, timeout_ms);
+}
+
+/* Scenario roots left by executors that are gone (a harness timeout). */
+void sc_cg_remove_stale(const char *root, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(root);
+	struct dirent *e;
+	char path[512];
+
+	while (d && (e = readdir(d))) {
+		pid_t pid;
+
+		if (e->d_type != DT_DIR || strncmp(e->d_name, prefix, pl))
+			continue;
+		pid = (pid_t)atoi(e->d_name + pl);
+		if (pid <= 0 || !kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+		sc_cg_remove_tree(path, 2000);
+	}
+	if (d)
+		closedir(d);
 }
 
 static __u64 stat_field(const char *buf, const char *key)

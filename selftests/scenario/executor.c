@@ -73,10 +73,7 @@ int sc_cg_find(struct sc_exec *x, const char *name)
 	return -1;
 }
 
-static int knob(struct sc_exec *x, struct sc_cg *c, const char *file,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int knob(struct sc_exec *x, struct sc_cg *c, const char *file,
+static __printf(4, 5) int knob(struct sc_exec *x, struct sc_cg *c, const char *file,
 		const char *fmt, ...)
 {
 	char val[256];
@@ -191,6 +188,7 @@ void sc_hold_windows_open(struct sc_exec *x)
 		w->win_open = 1;
 		w->win_frozen = x->cgs[w->cg].frozen;
 		w->win_units0 = sc_load(&x->shm->slots[w->slot].units);
+		w->win_cpu0 = sc_pid_cpu_ns(w->pid);
 		w->win_t0 = now;
 	}
 }
@@ -399,9 +397,10 @@ static int root_setup(struct sc_exec *x)
 		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0, "%s", err);
 		return -1;
 	}
+	sc_cg_remove_stale(SC_CG_ROOT, "ktstr-sc-");
 	snprintf(x->root, sizeof(x->root), "%s/ktstr-sc-%d", SC_CG_ROOT,
 		 getpid());
-	sc_cg_remove(x->root, 2000);
+	sc_cg_remove_tree(x->root, 2000);
 	if (mkdir(x->root, 0755) ||
 	    sc_cg_enable(x->root, SC_CONTROLLERS, err, sizeof(err))) {
 		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
@@ -487,7 +486,9 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->sched_died_step = -1;
-	if (!x || !(x->topo = calloc(1, sizeof(*x->topo)))) {
+	if (x)
+		x->topo = calloc(1, sizeof(*x->topo));
+	if (!x || !x->topo) {
 		free(x);
 		snprintf(r->why, sizeof(r->why), "out of memory");
 		r->fired = SC_BIT(SC_CHECK_HARNESS);
@@ -522,7 +523,8 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	}
 	if (s->purpose && (x->lim.off & s->purpose) == s->purpose) {
 		r->skipped = 1;
-		snprintf(r->why, sizeof(r->why), "the checks this scenario exists for are off for %s: %s",
+		snprintf(r->why, sizeof(r->why),
+			 "the checks this scenario exists for are off for %s: %s",
 			 x->sched_name && x->sched_name[0] ? x->sched_name : "EEVDF",
 			 x->lim.why ? x->lim.why : "no reason given");
 		goto out_free;
@@ -545,7 +547,7 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	sc_sched_teardown(x);
 	sc_io_teardown(x);
 	if (x->root[0])
-		sc_cg_remove(x->root, 5000);
+		sc_cg_remove_tree(x->root, 5000);
 	if (rt_ok)
 		sched_setscheduler(0, SCHED_OTHER, &normal);
 	sc_checks_run(x);

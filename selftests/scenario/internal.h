@@ -6,10 +6,12 @@
 #ifndef KTSTR_SCENARIO_INTERNAL_H
 #define KTSTR_SCENARIO_INTERNAL_H
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <time.h>
 
+#include "kselftest.h"		/* __printf */
 #include "scenario.h"
 
 #define SC_MAX_CGS		16
@@ -20,7 +22,10 @@
 #define SC_MAX_CHANS		64
 #define SC_EPOCHS		16	/* cpuset epochs tracked per worker */
 #define SC_LAT_BUCKETS		128
-#define SC_SPIN_ITERS		(1u << 14)	/* one spin block */
+#define SC_SPIN_ITERS		16384		/* one spin block */
+#define SC_EPSILON		0.000001
+#define SC_GAP_PROBE_NS		5000000ull	/* a unit this long may hide a gap */
+#define SC_SAMPLE_NS		20000000ull	/* run-queue wait read at least this often */
 #define SC_CG_ROOT		"/sys/fs/cgroup"
 #define SC_SCX_STATE		"/sys/kernel/sched_ext/state"
 #define SC_SCX_OPS		"/sys/kernel/sched_ext/root/ops"
@@ -40,6 +45,19 @@ static inline __u64 sc_now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/*
+ * The tick-granular clock for per-unit bookkeeping: a read of the vDSO
+ * data page. Under TCG the TSC is unstable, the clocksource is the HPET
+ * and a precise clock_gettime() costs a microsecond, a third of a unit.
+ */
+static inline __u64 sc_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
@@ -80,13 +98,15 @@ int sc_mask_empty(const struct sc_mask *m);
 /* cgroup.c */
 int sc_file_write(const char *path, const char *val);
 int sc_file_read(const char *path, char *buf, size_t len);
-int sc_cg_write(const char *cg, const char *file, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__printf(3, 4)
+int sc_cg_write(const char *cg, const char *file, const char *fmt, ...);
 int sc_cg_read(const char *cg, const char *file, char *buf, size_t len);
 int sc_cg_enable(const char *cg, const char *controllers, char *err,
 		 size_t errlen);
 int sc_cg_freeze(const char *cg, int frozen, unsigned int timeout_ms);
 int sc_cg_remove(const char *cg, unsigned int timeout_ms);
+int sc_cg_remove_tree(const char *cg, unsigned int timeout_ms);
+void sc_cg_remove_stale(const char *root, const char *prefix);
 int sc_cg_stat(const char *cg, __u64 *usage_us, __u64 *nr_throttled,
 	       __u64 *throttled_us);
 int sc_cg_effective(const char *cg, struct sc_mask *m);
@@ -110,20 +130,24 @@ struct sc_slot {
 	__u32 frozen;		/* a freeze op holds it: no gap accounting */
 	__u32 gap_epoch;	/* bumped around freezes */
 	__u32 cpu_epoch;	/* index into cpus[] */
-	__u32 pad0;
-	/* Written by the worker. */
-	__u32 state __attribute__((aligned(64)));
+	__u32 pad[7];
+	/* Written by the worker, from its own cache line on. */
+	__u32 state;
 	__s32 error;
 	char errmsg[96];
 	__u64 units, fails;
 	__u64 start_ns, last_ns, end_ns;
-	__u64 max_gap_ns, max_gap_at_ns;
+	__u64 max_gap_ns, max_gap_at_ns;	/* run-queue wait between units */
+	__u64 max_wall_ns, max_wall_at_ns;	/* wall clock between units */
 	__s32 gap_cpu, last_cpu;
 	__u64 migrations;	/* CPU changes seen between units */
 	__u64 lat_count, lat_sum_ns, lat_max_ns;
 	__u32 lat_hist[SC_LAT_BUCKETS];
 	struct sc_mask cpus[SC_EPOCHS];
 };
+
+static_assert(offsetof(struct sc_slot, state) == 64,
+	      "the worker's half of a slot starts a cache line");
 
 struct sc_chan {
 	__u32 magic;
@@ -154,6 +178,7 @@ struct sc_kstats {
 };
 
 int sc_kstats_read(pid_t pid, struct sc_kstats *k);
+__u64 sc_pid_cpu_ns(pid_t pid);
 
 /* workers.c: the process side. */
 struct sc_wctx {
@@ -169,8 +194,11 @@ struct sc_wctx {
 	__u64 last_ns;
 	__u32 my_gap_epoch, my_cpu_epoch;
 	int last_cpu;
+	int schedstat_fd;		/* /proc/self/schedstat */
+	__u64 sample_ns, run_delay;	/* its last reading */
 };
 
+void sc_measure_start(struct sc_wctx *w);
 void sc_unit_done(struct sc_wctx *w);
 void sc_gap_skip(struct sc_wctx *w, __u64 until_ns);
 int sc_stopping(const struct sc_wctx *w);
@@ -218,12 +246,15 @@ struct sc_wk {
 	int live;
 	unsigned int nr_epochs;
 	struct sc_mask allowed[SC_EPOCHS];
+	int epoch_step[SC_EPOCHS];	/* the step each epoch began in */
 	int epoch_saturated;
+	struct sc_mask aff;	/* the affinity it was given */
+	int repinned;		/* an op changed its affinity */
 	/* not-starved windows */
 	int win_open, win_frozen;
-	__u64 win_units0, win_t0;
+	__u64 win_units0, win_t0, win_cpu0;
 	int min_win_step;
-	__u64 min_win_units, min_win_ms;
+	__u64 min_win_units, min_win_ms, min_win_cpu_ms;
 	/* after collection */
 	int collected, killed, reported, status;
 	struct sc_kstats k;
@@ -261,7 +292,7 @@ struct sc_exec {
 	struct sc_limits lim;
 	const char *sched_name;	/* KTSTR_SCHEDULER */
 	char root[128];
-	char io_path[64], io_backing[96];
+	char io_path[96], io_backing[96];
 	int io_loop_fd;
 	struct sc_shm *shm;
 	unsigned int nr_slots, nr_chans;
@@ -284,12 +315,15 @@ struct sc_exec {
 	char sched_bin[256];
 	char sched_args[512];
 	char sched_log[128];
+	int scx_used;		/* a sched_ext scheduler ran */
+	char scx_ops[64];
 };
 
 /* executor.c */
+__printf(9, 10)
 void sc_fail(struct sc_exec *x, enum sc_check c, const char *cg, int worker,
 	     pid_t pid, int cpu, double value, double limit, const char *fmt,
-	     ...) __attribute__((format(printf, 9, 10)));
+	     ...);
 int sc_cg_find(struct sc_exec *x, const char *name);
 int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner);
 void sc_hold_windows_open(struct sc_exec *x);
@@ -325,10 +359,7 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len);
 int sc_scx_state(char *buf, size_t len);
 
 /* checks.c */
-void sc_limits_resolve(const struct sc_scenario *s, const char *sched,
-		       struct sc_limits *out);
 void sc_checks_run(struct sc_exec *x);
-unsigned int sc_checks_not_applicable(struct sc_exec *x);
 
 /* report.c */
 void sc_report_write(struct sc_exec *x);

@@ -83,7 +83,8 @@ int sc_slot_validate(const struct sc_slot *s, unsigned int index, pid_t pid,
 		snprintf(why, len, "bad state %u", s->state);
 		return -1;
 	}
-	if (s->units && (!s->start_ns || s->last_ns < s->start_ns)) {
+	/* last_ns is tick-granular, start_ns is not. */
+	if (s->units && (!s->start_ns || s->last_ns + 20000000ull < s->start_ns)) {
 		snprintf(why, len, "timestamps out of order (start %llu, last %llu)",
 			 (unsigned long long)s->start_ns,
 			 (unsigned long long)s->last_ns);
@@ -138,6 +139,18 @@ static int slurp(pid_t pid, const char *file, char *buf, size_t len)
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
 	return sc_file_read(path, buf, len);
+}
+
+/* CPU time of a live (or zombie) @pid, from its schedstat. */
+__u64 sc_pid_cpu_ns(pid_t pid)
+{
+	unsigned long long run = 0;
+	char buf[128];
+
+	if (slurp(pid, "schedstat", buf, sizeof(buf)) ||
+	    sscanf(buf, "%llu", &run) != 1)
+		return 0;
+	return run;
 }
 
 /* What the kernel accounted for @pid; call before reaping it. */

@@ -63,11 +63,16 @@ static void root_cpus(struct sc_exec *x, struct sc_mask *m)
 		*m = x->topo->online;
 }
 
-/* Write @list ("" clears) to @c's cpuset.cpus, moving worker epochs. */
+/*
+ * Write @list to @c's cpuset.cpus, moving worker epochs around it. An
+ * empty list clears it; cgroup v2 refuses that for a populated cgroup
+ * (ENOSPC), so then the parent's CPUs are written: the same freedom.
+ */
 static int write_cpus(struct sc_exec *x, int c, const char *list)
 {
 	struct sc_cg *cg = &x->cgs[c];
 	struct sc_mask next;
+	char parent[512];
 	int r, e;
 
 	if (list[0]) {
@@ -80,6 +85,10 @@ static int write_cpus(struct sc_exec *x, int c, const char *list)
 		if (x->wk[i].live && x->wk[i].cg == c)
 			sc_epoch_begin(x, &x->wk[i], &next);
 	r = sc_cg_write(cg->path, "cpuset.cpus", "%s", list[0] ? list : "\n");
+	if (r && !list[0] && errno == ENOSPC) {
+		sc_mask_format(&next, parent, sizeof(parent));
+		r = sc_cg_write(cg->path, "cpuset.cpus", "%s", parent);
+	}
 	e = errno;
 	if (sc_cg_effective(cg->path, &cg->cpus))
 		cg->cpus = next;
@@ -140,6 +149,8 @@ static int op_move_all(struct sc_exec *x, int a, int b)
 			from->name, to->name);
 		return -1;
 	}
+	from->whole_hold = 0;
+	to->whole_hold = 0;
 	for (int i = 0; i < x->nwk; i++)
 		if (x->wk[i].live && x->wk[i].cg == a)
 			sc_epoch_begin(x, &x->wk[i], &to->cpus);
@@ -188,6 +199,7 @@ static int op_freeze(struct sc_exec *x, int c, int on)
 		w->win_frozen = 1;
 	}
 	cg->frozen = on;
+	cg->whole_hold = 0;
 	if (sc_cg_freeze(cg->path, on, 5000)) {
 		sc_fail(x, SC_CHECK_HARNESS, cg->name, -1, 0, -1, 0, 0,
 			"%s: %s", on ? "freeze" : "unfreeze", strerror(errno));
@@ -221,6 +233,7 @@ static int op_affinity(struct sc_exec *x, const struct sc_op *op, int c,
 			return -1;
 		if (!r)
 			m = x->cgs[c].cpus;
+		w->repinned = 1;
 		CPU_ZERO(&set);
 		for (unsigned int cpu = 0; cpu < SC_MAX_CPUS && cpu < CPU_SETSIZE; cpu++)
 			if (sc_mask_test(&m, cpu))
@@ -256,8 +269,11 @@ static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 			SC_MAX_PROGS);
 		return -1;
 	}
-	if (op->cgroup && (c = need_cg(x, op, op->cgroup)) < 0)
-		return -1;
+	if (op->cgroup) {
+		c = need_cg(x, op, op->cgroup);
+		if (c < 0)
+			return -1;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -273,6 +289,12 @@ static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 		setenv("SC_CGROUP_ROOT", x->root, 1);
 		if (c >= 0)
 			setenv("SC_CGROUP", x->cgs[c].path, 1);
+		if (x->nsched) {
+			char pid[16];
+
+			snprintf(pid, sizeof(pid), "%d", x->sched[x->nsched - 1].pid);
+			setenv("SC_SCHED_PID", pid, 1);
+		}
 		execv(op->argv[0], (char *const *)op->argv);
 		dprintf(2, "cannot execute %s: %s\n", op->argv[0],
 			strerror(errno));
@@ -361,13 +383,15 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	case SC_OP_SET_AFFINITY:
 	case SC_OP_SPAWN:
 	case SC_OP_STOP_CGROUP:
-		if ((a = need_cg(x, op, op->cgroup)) < 0)
+		a = need_cg(x, op, op->cgroup);
+		if (a < 0)
 			return -1;
 		break;
 	case SC_OP_SWAP_CPUSETS:
 	case SC_OP_MOVE_ALL:
-		if ((a = need_cg(x, op, op->cgroup)) < 0 ||
-		    (b = need_cg(x, op, op->other)) < 0)
+		a = need_cg(x, op, op->cgroup);
+		b = a < 0 ? -1 : need_cg(x, op, op->other);
+		if (b < 0)
 			return -1;
 		break;
 	default:

@@ -309,6 +309,8 @@ struct sc_result {
 };
 
 int sc_run(const struct sc_scenario *s, struct sc_result *r);
+void sc_limits_resolve(const struct sc_scenario *s, const char *sched,
+		       struct sc_limits *out);
 void sc_result_free(struct sc_result *r);
 void sc_result_print(const struct sc_result *r, FILE *f);
 const struct sc_detail *sc_find(const struct sc_result *r, enum sc_check c,

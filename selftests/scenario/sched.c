@@ -38,13 +38,29 @@ void sc_sched_init(struct sc_exec *x)
 	struct sc_sched *s;
 
 	x->nsched = 0;
-	if (!pid || atoi(pid) <= 0)
+	if (!pid || atoi(pid) <= 0) {
+		char state[64];
+
+		/* Run directly under a scheduler we know only by its state. */
+		if (sc_scx_state(state, sizeof(state)) || strcmp(state, "enabled"))
+			return;
+		s = &x->sched[x->nsched++];
+		memset(s, 0, sizeof(*s));
+		s->pidfd = -1;
+		s->scx = 1;
+		x->scx_used = 1;
+		sc_file_read(SC_SCX_OPS, x->scx_ops, sizeof(x->scx_ops));
+		snprintf(s->name, sizeof(s->name), "sched_ext scheduler %.40s",
+			 x->scx_ops);
 		return;
+	}
 	s = &x->sched[x->nsched++];
 	memset(s, 0, sizeof(*s));
 	s->pid = atoi(pid);
 	s->pidfd = pidfd_open(s->pid);
 	s->scx = 1;
+	x->scx_used = 1;
+	sc_file_read(SC_SCX_OPS, x->scx_ops, sizeof(x->scx_ops));
 	snprintf(s->name, sizeof(s->name), "%s",
 		 x->sched_name && x->sched_name[0] ? x->sched_name :
 		 "boot scheduler");
@@ -76,7 +92,7 @@ int sc_sched_dead(struct sc_exec *x, char *why, size_t len)
 		struct sc_sched *s = &x->sched[i];
 		struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
 
-		if (s->pidfd < 0 || poll(&p, 1, 0) > 0) {
+		if (s->pid && (s->pidfd < 0 || poll(&p, 1, 0) > 0)) {
 			describe(s, why, len);
 			return 1;
 		}
@@ -128,7 +144,11 @@ static void log_tail(const char *path, char *buf, size_t len)
 	if (sc_file_read(path, all, sizeof(all)))
 		return;
 	n = strlen(all);
-	snprintf(buf, len, "%s", n > len - 1 ? all + n - (len - 1) : all);
+	if (n > len - 1) {
+		memmove(all, all + n - (len - 1), len);
+		n = len - 1;
+	}
+	memcpy(buf, all, n + 1);
 	for (char *p = buf; *p; p++)
 		if (*p == '\n')
 			*p = '|';
@@ -146,6 +166,11 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 
 	if (sc_scx_state(state, sizeof(state))) {
 		snprintf(why, len, "this kernel has no sched_ext");
+		return -1;
+	}
+	if (!getenv("KTSTR_SCHED_PID") && !strcmp(state, "enabled")) {
+		snprintf(why, len,
+			 "a sched_ext scheduler this test does not own is attached");
 		return -1;
 	}
 	if (getenv("KTSTR_SCHED_PID") && !getenv("KTSTR_SCHED_HANDOFF")) {
@@ -278,7 +303,7 @@ int sc_sched_attach(struct sc_exec *x, const struct sc_op *op)
 	s->owned = 1;
 	s->standin = op->standin;
 	s->scx = !op->standin;
-	snprintf(s->name, sizeof(s->name), "%s%s",
+	snprintf(s->name, sizeof(s->name), "%s%.40s",
 		 op->standin ? "stand-in " : "",
 		 strrchr(op->argv ? op->argv[0] : x->sched_bin, '/') ?
 		 strrchr(op->argv ? op->argv[0] : x->sched_bin, '/') + 1 :
@@ -298,6 +323,8 @@ int sc_sched_attach(struct sc_exec *x, const struct sc_op *op)
 			close(s->pidfd);
 		return -1;
 	}
+	x->scx_used = 1;
+	sc_file_read(SC_SCX_OPS, x->scx_ops, sizeof(x->scx_ops));
 	return 0;
 }
 

@@ -19,9 +19,9 @@ static unsigned int or_default(unsigned int v, unsigned int def)
 /* Spin units until @ms have passed or a stop; returns 1 on stop. */
 static int spin_for(struct sc_wctx *w, unsigned int blocks, unsigned int ms)
 {
-	__u64 end = sc_now_ns() + (__u64)ms * 1000000ull;
+	__u64 end = sc_coarse_ns() + (__u64)ms * 1000000ull;
 
-	while (sc_now_ns() < end) {
+	while (sc_coarse_ns() < end) {
 		if (sc_stopping(w))
 			return 1;
 		sc_spin_block(blocks);
@@ -33,7 +33,7 @@ static int spin_for(struct sc_wctx *w, unsigned int blocks, unsigned int ms)
 /* An intended sleep: it is not a scheduling gap, oversleeping is. */
 static void nap(struct sc_wctx *w, __u64 ns)
 {
-	__u64 until = sc_now_ns() + ns;
+	__u64 until = sc_coarse_ns() + ns;
 
 	sc_sleep_ns(ns);
 	sc_gap_skip(w, until);
@@ -108,7 +108,7 @@ int sc_work_phases(struct sc_wctx *w)
 	memset(buf, 0x5a, 4096);
 	while (!sc_stopping(w) && !r) {
 		for (int i = 0; i < SC_MAX_PHASES && ph[i].kind && !r; i++) {
-			__u64 end = sc_now_ns() + ph[i].ms * 1000000ull;
+			__u64 end = sc_coarse_ns() + ph[i].ms * 1000000ull;
 
 			switch (ph[i].kind) {
 			case SC_PHASE_SPIN:
@@ -119,14 +119,14 @@ int sc_work_phases(struct sc_wctx *w)
 				sc_unit_done(w);
 				break;
 			case SC_PHASE_YIELD:
-				while (sc_now_ns() < end && !sc_stopping(w)) {
+				while (sc_coarse_ns() < end && !sc_stopping(w)) {
 					sc_spin(SC_SPIN_ITERS / 4);
 					sched_yield();
 					sc_unit_done(w);
 				}
 				break;
 			case SC_PHASE_IO:
-				while (sc_now_ns() < end && !sc_stopping(w) &&
+				while (sc_coarse_ns() < end && !sc_stopping(w) &&
 				       !r)
 					r = sc_io_unit(w, &fd, buf);
 				break;

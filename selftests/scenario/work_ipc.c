@@ -17,6 +17,9 @@
 
 #define SC_WAIT_MS	100
 
+static_assert(sizeof(pthread_mutex_t) <= sizeof(((struct sc_chan *)0)->mutex),
+	      "a channel holds a process-shared mutex");
+
 int sc_futex_wait(__u32 *addr, __u32 val, unsigned int ms)
 {
 	struct timespec ts = {

@@ -2,11 +2,12 @@
 /*
  * Worker processes: spawned into their cgroup with their policy, nice and
  * affinity, they report through a shared-memory slot each (bounded, and
- * validated by the executor before use). Collection thaws, asks them to
- * stop, waits, kills stragglers, reads what the kernel accounted while
- * they are zombies, then reaps: a report is never lost.
+ * validated by the executor before use). Collection asks them to stop,
+ * continues and thaws them, waits, kills stragglers, reads what the kernel
+ * accounted while they are zombies, then reaps: a report is never lost.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -28,21 +29,57 @@
 
 /* ---- the worker side ---------------------------------------------- */
 
+static __u64 run_delay_now(struct sc_wctx *w)
+{
+	unsigned long long run, wait;
+	char buf[96];
+	ssize_t n;
+
+	if (w->schedstat_fd < 0)
+		return 0;
+	n = pread(w->schedstat_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return w->run_delay;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return w->run_delay;
+	return wait;
+}
+
+/*
+ * The end of a work unit. Hot path: the coarse clock, the CPU, a few loads
+ * and stores in the slot. The run-queue wait is read from schedstat only
+ * every SC_SAMPLE_NS, or after a unit that took suspiciously long: then
+ * what the worker waited on a run queue since the last reading is the
+ * scheduling gap. Sleeps it chose and a vCPU the host descheduled while
+ * it ran are not run-queue wait, so neither counts.
+ */
 void sc_unit_done(struct sc_wctx *w)
 {
 	struct sc_slot *s = w->slot;
-	__u64 now = sc_now_ns();
+	__u64 now = sc_coarse_ns();
 	__u32 e1 = sc_load(&s->cpu_epoch);
 	int cpu = sched_getcpu();
 	__u32 e2 = sc_load(&s->cpu_epoch);
 	__u32 ge = sc_load(&s->gap_epoch);
+	__u64 wall = now > w->last_ns ? now - w->last_ns : 0;
 
 	if (sc_load(&s->frozen) || ge != w->my_gap_epoch) {
 		w->my_gap_epoch = ge;
-	} else if (now > w->last_ns && now - w->last_ns > s->max_gap_ns) {
-		s->max_gap_ns = now - w->last_ns;
-		s->max_gap_at_ns = now;
-		s->gap_cpu = cpu;
+	} else if (wall > s->max_wall_ns) {
+		s->max_wall_ns = wall;
+		s->max_wall_at_ns = now;
+	}
+	if (wall > SC_GAP_PROBE_NS || now - w->sample_ns > SC_SAMPLE_NS) {
+		__u64 rd = run_delay_now(w);
+
+		if (wall > SC_GAP_PROBE_NS && rd - w->run_delay > s->max_gap_ns) {
+			s->max_gap_ns = rd - w->run_delay;
+			s->max_gap_at_ns = now;
+			s->gap_cpu = cpu;
+		}
+		w->run_delay = rd;
+		w->sample_ns = now;
 	}
 	w->last_ns = now;
 	/* Record the CPU only if the epoch did not change around reading it. */
@@ -59,7 +96,22 @@ void sc_unit_done(struct sc_wctx *w)
 	sc_store(&s->units, s->units + 1);
 }
 
-/* An intended sleep until @until_ns does not count as a gap. */
+/* Start measuring: the worker is set up and about to do its first unit. */
+void sc_measure_start(struct sc_wctx *w)
+{
+	w->schedstat_fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
+	w->run_delay = run_delay_now(w);
+	w->last_cpu = -1;
+	w->slot->gap_cpu = -1;
+	w->slot->last_cpu = -1;
+	w->my_gap_epoch = sc_load(&w->slot->gap_epoch);
+	w->slot->start_ns = sc_now_ns();
+	w->last_ns = sc_coarse_ns();
+	w->sample_ns = w->last_ns;
+	sc_store(&w->slot->state, SC_W_RUNNING);
+}
+
+/* An intended sleep until @until_ns (coarse clock) is not a gap. */
 void sc_gap_skip(struct sc_wctx *w, __u64 until_ns)
 {
 	if (until_ns > w->last_ns)
@@ -109,14 +161,19 @@ static void on_stop(int sig)
 static void worker_finish(struct sc_wctx *w, int failed)
 {
 	struct sc_slot *s = w->slot;
-	__u64 now = sc_now_ns(), stop = sc_load(&s->stop_ns);
+	__u64 now = sc_coarse_ns(), stop = sc_load(&s->stop_ns), rd;
 
-	/* The tail counts: a worker stuck until the stop still has a gap. */
+	/* The tail counts: a worker kept off the CPU until the stop. */
 	if (stop && stop < now)
 		now = stop;
 	if (!sc_load(&s->frozen) && sc_load(&s->gap_epoch) == w->my_gap_epoch &&
-	    now > w->last_ns && now - w->last_ns > s->max_gap_ns) {
-		s->max_gap_ns = now - w->last_ns;
+	    now > w->last_ns && now - w->last_ns > s->max_wall_ns) {
+		s->max_wall_ns = now - w->last_ns;
+		s->max_wall_at_ns = now;
+	}
+	rd = run_delay_now(w);
+	if (rd - w->run_delay > s->max_gap_ns) {
+		s->max_gap_ns = rd - w->run_delay;
 		s->max_gap_at_ns = now;
 		s->gap_cpu = w->last_cpu;
 	}
@@ -201,13 +258,7 @@ static void worker_main(struct sc_exec *x, struct sc_wctx *w,
 			if (CPU_ISSET(c, &set))
 				sc_mask_set(&w->allowed, c);
 	}
-	w->last_cpu = -1;
-	w->slot->gap_cpu = -1;
-	w->slot->last_cpu = -1;
-	w->my_gap_epoch = sc_load(&w->slot->gap_epoch);
-	w->slot->start_ns = sc_now_ns();
-	w->last_ns = w->slot->start_ns;
-	sc_store(&w->slot->state, SC_W_RUNNING);
+	sc_measure_start(w);
 
 	switch (spec->work.type) {
 	case SC_WORK_PIPE_PINGPONG:
@@ -269,9 +320,10 @@ int sc_worker_affinity(struct sc_exec *x, int cg, const struct sc_affinity *a,
 		return 1;
 	case SC_AFF_RANDOM:
 		want = n > 1 ? n / 2 : 1;
-		while (sc_mask_count(m) < want)
-			sc_mask_set(m, (unsigned int)sc_mask_nth(cpus,
-				    (unsigned int)(sc_xorshift(&rng) % n)));
+		while (sc_mask_count(m) < want) {
+			c = sc_mask_nth(cpus, (unsigned int)(sc_xorshift(&rng) % n));
+			sc_mask_set(m, (unsigned int)c);
+		}
 		return 1;
 	case SC_AFF_LLC:
 		c = sc_mask_nth(cpus, i % n);
@@ -307,7 +359,7 @@ static unsigned int group_count(struct sc_exec *x, int cg,
 	if (!n && spec->pct) {
 		double c = sc_mask_count(&x->cgs[cg].cpus) * spec->pct / 100.0;
 
-		n = (unsigned int)ceil(c - 1e-9);
+		n = (unsigned int)ceil(c - SC_EPSILON);
 	}
 	if (!n)
 		return 0;
@@ -389,13 +441,17 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 			x->nwk, n, SC_MAX_WORKERS);
 		return -1;
 	}
-	if (group_type(spec->work.type) && !(chan = chan_new(x, n)))
-		goto no_chan;
+	if (group_type(spec->work.type)) {
+		chan = chan_new(x, n);
+		if (!chan)
+			goto no_chan;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		struct sc_wk *wk = &x->wk[x->nwk];
 		struct sc_slot *s = &x->shm->slots[x->nr_slots];
 		struct sc_wctx w = { .spec = spec, .rank = i, .members = n,
 				     .pipe_rd = -1, .pipe_wr = -1,
+				     .schedstat_fd = -1,
 				     .io_path = x->io_path };
 		struct sc_mask aff;
 		int set_aff;
@@ -434,6 +490,8 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		wk->owner = owner;
 		wk->spec = spec;
 		wk->allowed[0] = c->cpus;
+		wk->aff = set_aff ? aff : c->cpus;
+		wk->epoch_step[0] = x->cur;
 		wk->nr_epochs = 1;
 		wk->min_win_step = -1;
 		w.slot = s;
@@ -459,6 +517,7 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 			wk->win_open = 1;
 			wk->win_frozen = c->frozen;
 			wk->win_t0 = sc_now_ns();
+			wk->win_cpu0 = 0;
 		}
 		if (chan && pair_type(spec->work.type) && i % 2)
 			chan = NULL;
@@ -490,6 +549,7 @@ void sc_epoch_begin(struct sc_exec *x, struct sc_wk *w,
 		return;
 	}
 	w->allowed[w->nr_epochs] = w->allowed[cur];
+	w->epoch_step[w->nr_epochs] = x->cur;
 	sc_mask_or(&w->allowed[w->nr_epochs], next);
 	sc_store(&s->cpu_epoch, w->nr_epochs);
 	w->nr_epochs++;
@@ -505,6 +565,7 @@ void sc_epoch_end(struct sc_exec *x, struct sc_wk *w,
 		return;
 	}
 	w->allowed[w->nr_epochs] = *now;
+	w->epoch_step[w->nr_epochs] = x->cur;
 	sc_store(&s->cpu_epoch, w->nr_epochs);
 	w->nr_epochs++;
 }
@@ -518,20 +579,30 @@ static int selected(const struct sc_wk *w, int owner, int cg)
 	return cg < 0 || w->cg == cg;
 }
 
+/*
+ * A hold window in which the worker made fewer units than any before.
+ * Under TCG a vCPU the host does not run stops its task while the guest
+ * counts it as running: a window with no units but the CPU most of the
+ * time is that, not starvation, and is skipped.
+ */
 static void close_window(struct sc_exec *x, struct sc_wk *w, __u64 now)
 {
 	__u64 units = sc_load(&x->shm->slots[w->slot].units);
-	__u64 ms = (now - w->win_t0) / 1000000ull;
+	__u64 ms = (now - w->win_t0) / 1000000ull, cpu;
 
 	if (!w->win_open)
 		return;
 	w->win_open = 0;
 	if (w->win_frozen || ms < 200)
 		return;
+	cpu = sc_pid_cpu_ns(w->pid) - w->win_cpu0;
+	if (units - w->win_units0 < x->lim.min_units && cpu / 1000000ull > ms / 2)
+		return;
 	if (w->min_win_step < 0 || units - w->win_units0 < w->min_win_units) {
 		w->min_win_step = x->cur;
 		w->min_win_units = units - w->win_units0;
 		w->min_win_ms = ms;
+		w->min_win_cpu_ms = cpu / 1000000ull;
 	}
 }
 
@@ -602,8 +673,10 @@ static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
 
 /*
  * Stop and collect the live workers of @owner (-2: all) in cgroup @cg
- * (-1: any). Cgroups are thawed first: a frozen task does not run its
- * signal handler, so it could not report.
+ * (-1: any). Every worker is asked first (stop flag, SIGCONT, SIGUSR1), so
+ * a runaway RT worker is gone before any cgroup write that could wait on a
+ * kworker it starves. Then cgroups are thawed, even if someone else froze
+ * them: a frozen task keeps the signal pending and handles it once thawed.
  */
 void sc_collect(struct sc_exec *x, int owner, int cg)
 {
@@ -615,27 +688,6 @@ void sc_collect(struct sc_exec *x, int owner, int cg)
 			idx[n++] = i;
 	if (!n)
 		return;
-	for (int c = 0; c < x->ncg; c++) {
-		int used = 0;
-
-		for (int i = 0; i < n; i++)
-			used |= x->wk[idx[i]].cg == c;
-		if (!used || !x->cgs[c].alive)
-			continue;
-		/* Thaw even if we did not freeze it: someone else may have. */
-		sc_cg_freeze(x->cgs[c].path, 0, 2000);
-		if (x->cgs[c].frozen) {
-			x->cgs[c].frozen = 0;
-			for (int i = 0; i < n; i++) {
-				struct sc_slot *s = &x->shm->slots[x->wk[idx[i]].slot];
-
-				if (x->wk[idx[i]].cg != c)
-					continue;
-				sc_store(&s->frozen, 0);
-				sc_add(&s->gap_epoch, 1);
-			}
-		}
-	}
 	now = sc_now_ns();
 	for (int i = 0; i < n; i++) {
 		struct sc_wk *w = &x->wk[idx[i]];
@@ -647,7 +699,29 @@ void sc_collect(struct sc_exec *x, int owner, int cg)
 	}
 	for (int i = 0; i < n; i++) {
 		fds[i] = (int)syscall(SYS_pidfd_open, x->wk[idx[i]].pid, 0);
+		/* A stopped task cannot run its handler either: continue it. */
+		kill(x->wk[idx[i]].pid, SIGCONT);
 		kill(x->wk[idx[i]].pid, SIGUSR1);
+	}
+	for (int c = 0; c < x->ncg; c++) {
+		int used = 0;
+
+		for (int i = 0; i < n; i++)
+			used |= x->wk[idx[i]].cg == c;
+		if (!used || !x->cgs[c].alive)
+			continue;
+		sc_cg_freeze(x->cgs[c].path, 0, 2000);
+		if (!x->cgs[c].frozen)
+			continue;
+		x->cgs[c].frozen = 0;
+		for (int i = 0; i < n; i++) {
+			struct sc_slot *s = &x->shm->slots[x->wk[idx[i]].slot];
+
+			if (x->wk[idx[i]].cg != c)
+				continue;
+			sc_store(&s->frozen, 0);
+			sc_add(&s->gap_epoch, 1);
+		}
 	}
 	deadline = sc_now_ns() + SC_STOP_TIMEOUT_MS * 1000000ull;
 	for (int i = 0; i < n; i++) {

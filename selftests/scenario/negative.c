@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Negative controls: one scenario per check, built so the check must
+ * fire. Their tests assert that it did, with the right cgroup, worker,
+ * CPU, value and threshold. Checks that may not apply to a scheduler are
+ * forced on here: the point is that they fire.
+ */
+#include "catalogue.h"
+
+#define SPIN		{ .type = SC_WORK_SPIN }
+
+/* Frozen behind the executor's back: its workers cannot progress. */
+static const char * const freeze_stuck[] = {
+	"/bin/sh", "-c", "echo 1 > \"$SC_CGROUP_ROOT/stuck/cgroup.freeze\"",
+	NULL,
+};
+
+const struct sc_scenario sc_neg_not_starved = {
+	.name = "neg_not_starved",
+	.doc = "a cgroup frozen by someone else makes no progress; teardown still collects it",
+	.duration_ms = 1500,
+	.limits = { .off = SC_BIT(SC_CHECK_GAP), .why = "the gap is a given here" },
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "stuck",
+				.workers = { { .count = 2, .work = SPIN } },
+			},
+			{
+				.name = "fine",
+				.workers = { { .count = 1, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "frozen",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "freezer",
+				  .argv = freeze_stuck },
+				{ .kind = SC_OP_WAIT, .tag = "freezer",
+				  .timeout_ms = 20000 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+/* One of three equal peers is stopped by someone else: it gets no CPU. */
+static const char * const stop_first[] = {
+	"/bin/sh", "-c",
+	"kill -STOP $(sort -n \"$SC_CGROUP_ROOT/peers/cgroup.procs\" | head -n 1)",
+	NULL,
+};
+
+const struct sc_scenario sc_neg_fairness = {
+	.name = "neg_fairness",
+	.doc = "one of three equal spinners is SIGSTOPped by someone else; teardown continues it",
+	.duration_ms = 2000,
+	.min_cpus = 2,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "peers",
+				.cpuset = { .kind = SC_CPUS_LIST, .list = "0-1" },
+				.workers = { { .count = 3, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "stopped",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "stop", .argv = stop_first },
+				{ .kind = SC_OP_WAIT, .tag = "stop", .timeout_ms = 20000 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+/*
+ * A SCHED_FIFO hog on the victim's only CPU, spinning 900 ms of every
+ * second. It pauses so per-CPU kworkers run too: a kworker starved while
+ * holding cgroup_mutex would stall every cgroup write, teardown's too.
+ */
+const struct sc_scenario sc_neg_gap = {
+	.name = "neg_gap",
+	.doc = "a pinned worker shares its CPU with a SCHED_FIFO spinner",
+	.duration_ms = 2500,
+	.min_cpus = 2,
+	.limits = { .max_gap_ms = 500 },
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "hogged",
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "victim",
+					.cpuset = { .kind = SC_CPUS_LIST, .list = "1" },
+					.workers = { { .count = 1, .work = SPIN } },
+				},
+				{
+					.name = "hog",
+					.cpuset = { .kind = SC_CPUS_LIST, .list = "1" },
+					.workers = { { .count = 1, .policy = SC_POLICY_FIFO,
+						       .prio = 20,
+						       .work = { .type = SC_WORK_BURSTY,
+								 .on_ms = 900,
+								 .off_ms = 100 } } },
+				},
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+/* Someone moves the workers out of their cgroup: they leave its cpuset. */
+static const char * const leak_tasks[] = {
+	"/bin/sh", "-c",
+	"for p in $(cat \"$SC_CGROUP_ROOT/pinned/cgroup.procs\"); do echo $p > /sys/fs/cgroup/cgroup.procs; done",
+	NULL,
+};
+
+const struct sc_scenario sc_neg_isolation = {
+	.name = "neg_isolation",
+	.doc = "workers of a cpuset cgroup are moved to the root cgroup behind the executor's back",
+	.duration_ms = 2000,
+	.min_cpus = 2,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "pinned",
+				.cpuset = { .kind = SC_CPUS_LIST, .list = "0" },
+				.workers = { { .count = 4, .work = SPIN,
+					       .affinity = { .kind = SC_AFF_CROSS } } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "leaked",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "leak", .argv = leak_tasks },
+				{ .kind = SC_OP_WAIT, .tag = "leak", .timeout_ms = 20000 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+/* cpu.weight 300:100, but on disjoint CPUs: no contention, ratio ~1. */
+const struct sc_scenario sc_neg_weight = {
+	.name = "neg_weight",
+	.doc = "cpu.weight siblings that never contend: the share ratio ignores the weights",
+	.duration_ms = 2000,
+	.min_cpus = 2,
+	.limits = { .force = SC_BIT(SC_CHECK_WEIGHT) },
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "apart",
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "heavy",
+					.cpu_weight = 300,
+					.cpuset = { .kind = SC_CPUS_SLICE, .idx = 0, .of = 2 },
+					.workers = { { .pct = 100, .work = SPIN } },
+				},
+				{
+					.name = "light",
+					.cpu_weight = 100,
+					.cpuset = { .kind = SC_CPUS_SLICE, .idx = 1, .of = 2 },
+					.workers = { { .pct = 100, .work = SPIN } },
+				},
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+/* cpu.max is lifted behind the executor's back: usage far above quota. */
+static const char * const lift_quota[] = {
+	"/bin/sh", "-c", "echo max > \"$SC_CGROUP_ROOT/capped/cpu.max\"", NULL,
+};
+
+const struct sc_scenario sc_neg_throttle = {
+	.name = "neg_throttle",
+	.doc = "a cgroup declared at 0.2 CPUs whose cpu.max is lifted by someone else",
+	.duration_ms = 2000,
+	.limits = { .force = SC_BIT(SC_CHECK_THROTTLE) },
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "capped",
+				.quota_us = 20000,
+				.period_us = 100000,
+				.workers = { { .count = 2, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "lifted",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "lift", .argv = lift_quota },
+				{ .kind = SC_OP_WAIT, .tag = "lift", .timeout_ms = 20000 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+static const char * const short_life[] = { "/bin/sleep", "1", NULL };
+
+/* A stand-in scheduler that exits one second into a four-second hold. */
+const struct sc_scenario sc_neg_sched_alive = {
+	.name = "neg_sched_alive",
+	.doc = "the watched scheduler (a stand-in process) dies during a hold",
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "bystander",
+				.workers = { { .count = 2, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "doomed",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 4000 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_SCHED_ATTACH, .standin = 1,
+				  .argv = short_life },
+				{ },
+			},
+		},
+		{
+			.name = "never",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 4000 },
+		},
+		{ },
+	},
+};
+
+static const char * const kill_sched[] = {
+	"/bin/sh", "-c", "sleep 1; kill -9 $SC_SCHED_PID", NULL,
+};
+
+/* The real thing: an attached sched_ext scheduler is SIGKILLed. */
+const struct sc_scenario sc_neg_sched_killed = {
+	.name = "neg_sched_killed",
+	.doc = "an attached sched_ext scheduler is SIGKILLed during a hold",
+	.needs = SC_NEED_SCHED_BIN,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "bystander",
+				.workers = { { .pct = 100, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "attached",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 500 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_SCHED_ATTACH },
+				{ },
+			},
+		},
+		{
+			.name = "killed",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 5000 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "killer",
+				  .argv = kill_sched },
+				{ },
+			},
+		},
+		{ },
+	},
+};

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario catalogue, one kselftest test per scenario: each must pass
+ * every check that applies. Then one negative control per check: each is
+ * built to violate its check, and its test asserts the check fired with
+ * the right cgroup, worker, CPU, value and threshold. The JSON report of
+ * every measurement lands in $KTSTR_OUTPUT_DIR/scenarios.json.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "catalogue.h"
+
+#define SC_TIMEOUT	120
+
+static void show(const struct sc_scenario *s, const struct sc_result *r)
+{
+	printf("# %s: %s\n", s->name, s->doc ? s->doc : "");
+	sc_result_print(r, stdout);
+	fflush(stdout);
+}
+
+/* Run @s; true if the test should go on to look at @r. */
+static int run(struct __test_metadata *_metadata, const struct sc_scenario *s,
+	       struct sc_result *r)
+{
+	sc_run(s, r);
+	show(s, r);
+	if (r->skipped)
+		SKIP(return 0, "%s", r->why);
+	return 1;
+}
+
+static void expect_pass(struct __test_metadata *_metadata,
+			const struct sc_scenario *s)
+{
+	struct sc_result r;
+
+	if (run(_metadata, s, &r)) {
+		/* What the scenario exists to check did not apply: say why. */
+		if (s->purpose && !(r.applied & s->purpose) && !r.nr_details) {
+			for (int c = 0; c < SC_CHECK_NR; c++) {
+				if (s->purpose & SC_BIT(c)) {
+					SKIP(goto out, "%s not applied: %s",
+					     sc_check_name(c), r.not_applied[c]);
+				}
+			}
+		}
+		EXPECT_EQ(0, r.nr_details)
+			TH_LOG("%s: %u check failures, first: %s", s->name,
+			       r.nr_details, r.nr_details ? r.details[0].text : "");
+		EXPECT_GT(r.nr_workers, 0);
+		for (unsigned int i = 0; i < r.nr_workers; i++) {
+			EXPECT_TRUE(r.workers[i].reported)
+				TH_LOG("worker %s/%d lost its report",
+				       r.workers[i].cgroup, r.workers[i].index);
+		}
+	}
+out:
+	sc_result_free(&r);
+}
+
+/* The negative control fired @check on @cg; returns the detail. */
+static const struct sc_detail *fired(struct __test_metadata *_metadata,
+				     const struct sc_result *r,
+				     enum sc_check check, const char *cg)
+{
+	const struct sc_detail *d = sc_find(r, check, cg);
+
+	EXPECT_NE(NULL, d)
+		TH_LOG("check %s did not fire for cgroup %s", sc_check_name(check),
+		       cg ? cg : "(any)");
+	return d;
+}
+
+/* No report lost: every worker stopped when asked, none was killed. */
+static void all_reported(struct __test_metadata *_metadata,
+			 const struct sc_result *r)
+{
+	EXPECT_GT(r->nr_workers, 0);
+	for (unsigned int i = 0; i < r->nr_workers; i++) {
+		EXPECT_TRUE(r->workers[i].reported)
+			TH_LOG("worker %s/%d: no report", r->workers[i].cgroup,
+			       r->workers[i].index);
+		EXPECT_FALSE(r->workers[i].killed);
+	}
+}
+
+/* Thresholds: defaults < scheduler < test < test for this scheduler < env. */
+TEST(limits_layers)
+{
+	static const struct sc_sched_limits per_sched[] = {
+		{ .sched = "scx_test", .limits = { .max_gap_ms = 700, .max_spread = 2.5 } },
+		{ },
+	};
+	const struct sc_scenario s = {
+		.name = "layers",
+		.limits = { .max_gap_ms = 900, .weight_tol = 1.5,
+			    .off = SC_BIT(SC_CHECK_FAIRNESS), .why = "test" },
+		.sched_limits = per_sched,
+	};
+	struct sc_limits d, l;
+
+	unsetenv("KTSTR_SCENARIO_LIMITS");
+	sc_limits_resolve(&(struct sc_scenario){ .name = "none" }, "", &d);
+	EXPECT_EQ(1000, d.max_gap_ms);
+	EXPECT_EQ(1, d.min_units);
+	EXPECT_EQ(0, d.off);
+	sc_limits_resolve(&s, "other", &l);
+	EXPECT_EQ(900, l.max_gap_ms);
+	EXPECT_EQ(d.max_spread, l.max_spread);
+	EXPECT_EQ(1.5, l.weight_tol);
+	EXPECT_EQ(SC_BIT(SC_CHECK_FAIRNESS), l.off);
+	sc_limits_resolve(&s, "scx_test", &l);
+	EXPECT_EQ(700, l.max_gap_ms);
+	EXPECT_EQ(2.5, l.max_spread);
+	EXPECT_EQ(1.5, l.weight_tol);
+	setenv("KTSTR_SCENARIO_LIMITS", "max_gap_ms=300, force=fairness", 1);
+	sc_limits_resolve(&s, "scx_test", &l);
+	EXPECT_EQ(300, l.max_gap_ms);
+	EXPECT_EQ(0, l.off & SC_BIT(SC_CHECK_FAIRNESS));
+	setenv("KTSTR_SCENARIO_LIMITS", "off=longest_gap+weight_ratio", 1);
+	sc_limits_resolve(&s, "other", &l);
+	EXPECT_EQ(SC_BIT(SC_CHECK_FAIRNESS) | SC_BIT(SC_CHECK_GAP) |
+		  SC_BIT(SC_CHECK_WEIGHT), l.off);
+	unsetenv("KTSTR_SCENARIO_LIMITS");
+}
+
+/* The catalogue: one variant per canned scenario, one test over them. */
+FIXTURE(canned) {
+	int unused;
+};
+
+FIXTURE_VARIANT(canned) {
+	const struct sc_scenario *s;
+};
+
+FIXTURE_SETUP(canned)
+{
+}
+
+FIXTURE_TEARDOWN(canned)
+{
+}
+
+FIXTURE_VARIANT_ADD(canned, steady) { .s = &sc_steady };
+FIXTURE_VARIANT_ADD(canned, oversubscribed) { .s = &sc_oversubscribed };
+FIXTURE_VARIANT_ADD(canned, cpuset_disjoint) { .s = &sc_cpuset_disjoint };
+FIXTURE_VARIANT_ADD(canned, cpuset_overlap) { .s = &sc_cpuset_overlap };
+FIXTURE_VARIANT_ADD(canned, cpuset_swap) { .s = &sc_cpuset_swap };
+FIXTURE_VARIANT_ADD(canned, cpuset_set_clear) { .s = &sc_cpuset_set_clear };
+FIXTURE_VARIANT_ADD(canned, cgroup_add_remove) { .s = &sc_cgroup_add_remove };
+FIXTURE_VARIANT_ADD(canned, move_all_tasks) { .s = &sc_move_all_tasks };
+FIXTURE_VARIANT_ADD(canned, freeze_unfreeze) { .s = &sc_freeze_unfreeze };
+FIXTURE_VARIANT_ADD(canned, affinity_churn) { .s = &sc_affinity_churn };
+FIXTURE_VARIANT_ADD(canned, affinity_ops) { .s = &sc_affinity_ops };
+FIXTURE_VARIANT_ADD(canned, cpu_max) { .s = &sc_cpu_max };
+FIXTURE_VARIANT_ADD(canned, cpu_weight) { .s = &sc_cpu_weight };
+FIXTURE_VARIANT_ADD(canned, nice_sweep) { .s = &sc_nice_sweep };
+FIXTURE_VARIANT_ADD(canned, fork_churn) { .s = &sc_fork_churn };
+FIXTURE_VARIANT_ADD(canned, pipe_pingpong) { .s = &sc_pipe_pingpong };
+FIXTURE_VARIANT_ADD(canned, futex_pingpong) { .s = &sc_futex_pingpong };
+FIXTURE_VARIANT_ADD(canned, futex_fanout) { .s = &sc_futex_fanout };
+FIXTURE_VARIANT_ADD(canned, mixed_io_cpu) { .s = &sc_mixed_io_cpu };
+FIXTURE_VARIANT_ADD(canned, numa_spanning) { .s = &sc_numa_spanning };
+FIXTURE_VARIANT_ADD(canned, smt_siblings) { .s = &sc_smt_siblings };
+FIXTURE_VARIANT_ADD(canned, llc_aligned) { .s = &sc_llc_aligned };
+FIXTURE_VARIANT_ADD(canned, policy_mix) { .s = &sc_policy_mix };
+FIXTURE_VARIANT_ADD(canned, policy_churn) { .s = &sc_policy_churn };
+FIXTURE_VARIANT_ADD(canned, memory_knobs) { .s = &sc_memory_knobs };
+FIXTURE_VARIANT_ADD(canned, mutex_contention) { .s = &sc_mutex_contention };
+FIXTURE_VARIANT_ADD(canned, cache_pressure) { .s = &sc_cache_pressure };
+FIXTURE_VARIANT_ADD(canned, phases) { .s = &sc_phases };
+FIXTURE_VARIANT_ADD(canned, yield_mixed_bursty) { .s = &sc_yield_mixed_bursty };
+FIXTURE_VARIANT_ADD(canned, run_programs) { .s = &sc_run_programs };
+FIXTURE_VARIANT_ADD(canned, spawn_stop) { .s = &sc_spawn_stop };
+FIXTURE_VARIANT_ADD(canned, sched_attach_detach) { .s = &sc_sched_attach_detach };
+
+TEST_F_TIMEOUT(canned, passes, SC_TIMEOUT)
+{
+	expect_pass(_metadata, variant->s);
+}
+
+/* The negative controls: each check must fire, with the right detail. */
+FIXTURE(negative) {
+	struct sc_result r;
+};
+
+FIXTURE_SETUP(negative)
+{
+	memset(&self->r, 0, sizeof(self->r));
+}
+
+FIXTURE_TEARDOWN(negative)
+{
+	sc_result_free(&self->r);
+}
+
+TEST_F_TIMEOUT(negative, not_starved, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_not_starved, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_NOT_STARVED, "stuck");
+	ASSERT_NE(NULL, d);
+	EXPECT_TRUE(d->worker == 0 || d->worker == 1);
+	EXPECT_GT(d->pid, 0);
+	EXPECT_GE(d->cpu, 0);
+	EXPECT_LT(d->value, d->limit);
+	EXPECT_EQ(1, (int)d->limit);
+	EXPECT_STREQ("frozen", d->step);
+	EXPECT_EQ(NULL, sc_find(&self->r, SC_CHECK_NOT_STARVED, "fine"));
+	/* Frozen until teardown, yet thawed and collected: no lost report. */
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, fairness, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_fairness, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_FAIRNESS, "peers");
+	ASSERT_NE(NULL, d);
+	/* The lowest pid, the first worker forked, is the one stopped. */
+	EXPECT_EQ(0, d->worker);
+	EXPECT_EQ(self->r.workers[0].pid, d->pid);
+	EXPECT_TRUE(d->cpu == 0 || d->cpu == 1);
+	EXPECT_GT(d->value, d->limit);
+	EXPECT_EQ(self->r.limits.max_spread, d->limit);
+	/* Stopped until teardown, yet continued and collected. */
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, gap, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_gap, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_GAP, "victim");
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(0, d->worker);
+	EXPECT_EQ(1, d->cpu);
+	EXPECT_EQ(500, (int)d->limit);
+	EXPECT_GT(d->value, 500);
+	EXPECT_STREQ("hogged", d->step);
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, isolation, SC_TIMEOUT)
+{
+	const struct sc_cgroup_result *cg;
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_isolation, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_ISOLATION, "pinned");
+	ASSERT_NE(NULL, d);
+	cg = sc_find_cgroup(&self->r, "pinned");
+	ASSERT_NE(NULL, cg);
+	EXPECT_GE(d->worker, 0);
+	EXPECT_GE(d->cpu, 0);
+	EXPECT_FALSE(sc_mask_test(&cg->cpus, (unsigned int)d->cpu))
+		TH_LOG("CPU %d is inside the cpuset", d->cpu);
+	EXPECT_GE(d->value, 1);
+	EXPECT_EQ(0, (int)d->limit);
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, weight, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_weight, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_WEIGHT, "heavy");
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(-1, d->worker);
+	EXPECT_EQ(300, (int)(d->limit * 100 + 0.5));
+	/* Expected 3x; measured is what the limit cannot explain. */
+	EXPECT_LT(d->value * self->r.limits.weight_tol, d->limit);
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, throttle, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_throttle, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_THROTTLE, "capped");
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(-1, d->worker);
+	/* 20000/100000 = 0.2 CPUs, plus the tolerance. */
+	EXPECT_EQ((int)(0.2 * (1 + self->r.limits.throttle_tol) * 1000 + 0.5),
+		  (int)(d->limit * 1000 + 0.5));
+	EXPECT_GT(d->value, 2 * d->limit);
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, sched_alive, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_sched_alive, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_SCHED_ALIVE, NULL);
+	ASSERT_NE(NULL, d);
+	EXPECT_STREQ("doomed", d->step);
+	EXPECT_EQ(0, self->r.sched_died_step);
+	/* The stand-in lives 1 s of a 4 s hold: the hold ends at its death. */
+	EXPECT_EQ(4, (int)d->limit);
+	EXPECT_GT(d->value, 0.5);
+	EXPECT_LT(d->value, 2.0);
+	EXPECT_LT(self->r.hold_ms, 2500) TH_LOG("the hold was not cut short");
+	EXPECT_LT(self->r.sched_death_to_end_ms, 100);
+	EXPECT_NE(NULL, strstr(d->text, "stand-in sleep"));
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, sched_killed, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, &sc_neg_sched_killed, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_SCHED_ALIVE, NULL);
+	ASSERT_NE(NULL, d);
+	EXPECT_STREQ("killed", d->step);
+	EXPECT_EQ(1, self->r.sched_died_step);
+	EXPECT_LT(d->value, 4.0);
+	EXPECT_NE(NULL, strstr(d->text, "signal 9"));
+	all_reported(_metadata, &self->r);
+}
+
+static void report_end(void)
+{
+	sc_report_end();
+}
+
+/* The harness exits when done: the report is joined at exit. */
+int main(int argc, char **argv)
+{
+	sc_report_begin(argv[0]);
+	atexit(report_end);
+	return test_harness_run(argc, argv);
+}
