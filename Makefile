@@ -123,6 +123,7 @@ bench: all
 	$(KTSTR) bench boot --accel tcg
 	scripts/bench-kmod.sh
 	scripts/bench-freeze.sh
+	$(KTSTR) run --accel tcg --topology 1n2l2c1t $(BUILD)/selftests/bench/scenario_overhead
 
 checkpatch: kernel
 	scripts/checkpatch.sh
