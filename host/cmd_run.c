@@ -158,6 +158,29 @@ static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
 	return ok;
 }
 
+/*
+ * Tests that attach or replace a scheduler themselves find scx_simple in
+ * /include, unless the user already included a file of that name.
+ */
+static void ship_scheduler(const struct vm_setup *s)
+{
+	char path[PATH_MAX];
+
+	if (!s->kernel.tree[0])
+		return;
+	snprintf(path, sizeof(path), "%s/tools/sched_ext/build/bin/scx_simple",
+		 s->kernel.tree);
+	if (access(path, X_OK))
+		return;
+	for (size_t i = 0; i < vm_cli.includes.n; i++) {
+		const char *b = strrchr(vm_cli.includes.v[i], '/');
+
+		if (!strcmp(b ? b + 1 : vm_cli.includes.v[i], "scx_simple"))
+			return;
+	}
+	strlist_push(&vm_cli.includes, path);
+}
+
 int cmd_run(int argc, const char **argv)
 {
 	struct poptOption table[] = {
@@ -190,6 +213,7 @@ int cmd_run(int argc, const char **argv)
 	status = vm_cli_resolve(&s, false);
 	if (status)
 		goto out;
+	ship_scheduler(&s);
 	status = EXIT_USAGE;
 	if (!tests.n && default_suite(s.paths.selftests, &tests))
 		goto out;
