@@ -252,11 +252,15 @@ check "--accel auto reuses the verdict without probing again" \
 	test "$rc" -eq 0 -a ! -s "$work/err"
 
 # --- KTAP from ktstr run ---------------------------------------------------
-"$K" run --accel "$ACCEL" --topology 1n2l2c1t --scheduler scx_simple >"$work/out" 2>"$work/err"
-rc=$?
-check "ktstr run (scx_simple, 1n2l2c1t): default suite passes in KTAP" \
-	test "$rc" -eq 0 -a "$(head -1 "$work/out")" = "KTAP version 1" -a \
-	-z "$(grep '^not ok' "$work/out")" -a -n "$(grep -c '^ok' "$work/out")"
+for sched in "" scx_simple; do
+	"$K" run --accel "$ACCEL" --topology 1n2l2c1t ${sched:+--scheduler $sched} \
+		>"$work/out" 2>"$work/err"
+	rc=$?
+	check "ktstr run (${sched:-EEVDF}, 1n2l2c1t): default suite passes in KTAP, 20+ nested ok, no failures" \
+		test "$rc" -eq 0 -a "$(head -1 "$work/out")" = "KTAP version 1" -a \
+		-z "$(grep 'not ok' "$work/out")" -a \
+		"$(grep -c '^    ok ' "$work/out")" -ge 20
+done
 
 "$K" run --accel "$ACCEL" "$top/tests/integration/failing-test.sh" >"$work/out" 2>"$work/err"
 rc=$?
