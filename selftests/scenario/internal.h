@@ -356,6 +356,7 @@ int sc_sched_attach(struct sc_exec *x, const struct sc_op *op);
 int sc_sched_detach(struct sc_exec *x);
 void sc_sched_teardown(struct sc_exec *x);
 int sc_sched_available(struct sc_exec *x, char *why, size_t len);
+void sc_output_to(const char *path);
 int sc_scx_state(char *buf, size_t len);
 
 /* checks.c */

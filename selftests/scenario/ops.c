@@ -277,13 +277,7 @@ static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		int fd = open(x->sched_log, O_WRONLY | O_CREAT | O_APPEND |
-			      O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
+		sc_output_to(x->sched_log);
 		if (c >= 0 && sc_cg_write(x->cgs[c].path, "cgroup.procs", "0"))
 			_exit(126);
 		setenv("SC_CGROUP_ROOT", x->root, 1);

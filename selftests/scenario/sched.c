@@ -210,6 +210,17 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 	return 0;
 }
 
+/* In a child: send stdout and stderr to the end of @path. */
+void sc_output_to(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+}
+
 static int wait_state(const char *want, int pidfd, unsigned int ms)
 {
 	__u64 deadline = sc_now_ns() + ms * 1000000ull;
@@ -252,13 +263,7 @@ static pid_t spawn_sched(struct sc_exec *x, const char *const *argv)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		int fd = open(x->sched_log, O_WRONLY | O_CREAT | O_APPEND |
-			      O_CLOEXEC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
+		sc_output_to(x->sched_log);
 		execv(args[0], args);
 		dprintf(2, "cannot execute %s: %s\n", args[0], strerror(errno));
 		_exit(127);
