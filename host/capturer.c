@@ -146,8 +146,7 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 	if (id < 0) {
 		errmsg("%s capture failed: %s", s->trigger, err);
 		/* A QEMU that stops answering, or a VM left frozen, ends the run. */
-		if (c->fz.thaw_failed || strstr(err, "did not answer") ||
-		    strstr(err, "closed")) {
+		if (c->fz.thaw_failed || c->qmp.dead) {
 			c->fatal = true;
 			snprintf(c->fatal_msg, sizeof(c->fatal_msg),
 				 "freeze coordinator: %s", err);

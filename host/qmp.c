@@ -42,6 +42,7 @@ static struct json_object *read_message(struct qmp *q, uint64_t deadline,
 			return NULL;
 		}
 		if (now >= deadline) {
+			q->dead = true;
 			snprintf(err, errlen, "QMP did not answer within %u ms",
 				 q->timeout_ms);
 			return NULL;
@@ -55,6 +56,7 @@ static struct json_object *read_message(struct qmp *q, uint64_t deadline,
 			continue;
 		n = read(q->fd, q->buf + q->len, sizeof(q->buf) - q->len);
 		if (n <= 0) {
+			q->dead = true;
 			snprintf(err, errlen, "QMP socket closed%s%s",
 				 n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
 			return NULL;
@@ -79,6 +81,8 @@ static int send_command(struct qmp *q, const char *cmd,
 	/* MSG_NOSIGNAL: a QEMU that went away is an error, not a SIGPIPE. */
 	if (r > 0)
 		r = send(q->fd, line, (size_t)r, MSG_NOSIGNAL) == r ? 0 : -1;
+	if (r < 0 && errno == EPIPE)
+		q->dead = true;
 	if (r < 0)
 		snprintf(err, errlen, "cannot send QMP '%s': %s", cmd,
 			 errno == EPIPE ? "QMP socket closed (QEMU gone?)" :
@@ -163,6 +167,7 @@ int qmp_init(struct qmp *q, int fd, unsigned int timeout_ms, char *err,
 	q->fd = fd;
 	q->timeout_ms = timeout_ms;
 	q->len = 0;
+	q->dead = false;
 	greeting = read_message(q, deadline, why, sizeof(why));
 	if (!greeting || !json_object_object_get_ex(greeting, "QMP", NULL)) {
 		snprintf(err, errlen, "no QMP greeting: %s",

@@ -8,6 +8,7 @@
 #define KTSTR_HOST_QMP_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@ struct qmp {
 	unsigned int timeout_ms;	/* per command */
 	/* QEMU's own timestamp (us) of the last STOP and RESUME events. */
 	uint64_t stop_event_us, resume_event_us;
+	/* QEMU stopped answering or closed the socket: no command can work. */
+	bool dead;
 	char buf[QMP_BUF];
 	size_t len;
 };

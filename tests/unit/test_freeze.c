@@ -324,11 +324,14 @@ TEST(qmp_deadline_and_closed_socket)
 	EXPECT_EQ(-1, qmp_run(&q, "stop", err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "did not answer within 200 ms"))
 		TH_LOG("%s", err);
+	EXPECT_TRUE(q.dead);
+	q.dead = false;	/* and a closed socket marks it dead too */
 	EXPECT_LT(now_ns() - t0, 1000000000ull);
 	pthread_join(t, NULL);
 	close(p.fd);
 	EXPECT_EQ(-1, qmp_run(&q, "cont", err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "closed")) TH_LOG("%s", err);
+	EXPECT_TRUE(q.dead);
 	close(fd);
 }
 
