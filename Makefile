@@ -25,7 +25,7 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
 LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c
-HOST_SRCS	:= $(wildcard host/*.c)
+HOST_SRCS	:= $(wildcard host/*.c host/*/*.c)
 AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c \
 		   guest/common/ktstr_dev.c
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c \
@@ -50,9 +50,9 @@ guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/refere
 selftests:
 	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests
 
-$(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h lib/*.h uapi/linux/*.h)
+$(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h host/*/*.h lib/*.h uapi/linux/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(HOST_SRCS) $(LIB_SRCS) $(HOST_LIBS)
+	$(CC) $(BASE_CFLAGS) -Ihost $(CFLAGS) -o $@ $(HOST_SRCS) $(LIB_SRCS) $(HOST_LIBS)
 
 $(KTSTR): $(BUILD)/host/ktstr
 	ln -sf $(BUILD)/host/ktstr $@
@@ -89,12 +89,12 @@ KSFT_INC	= $(shell scripts/ksft-headers.sh)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
 test_wire_SRCS		:= lib/wire.c
-test_cpio_SRCS		:= host/cpio.c lib/strlist.c lib/util.c
-test_elf_deps_SRCS	:= host/elf_deps.c lib/strlist.c lib/util.c
-test_topology_SRCS	:= host/topology.c host/qemu_args.c lib/strlist.c lib/util.c
-test_guestmem_SRCS	:= host/guestmem.c host/kaddr.c
-test_freeze_SRCS	:= host/freeze.c host/qmp.c lib/util.c
-test_kernel_cache_SRCS	:= host/kernel_cache.c host/kernel_build.c host/paths.c lib/strlist.c lib/util.c
+test_cpio_SRCS		:= host/boot/cpio.c lib/strlist.c lib/util.c
+test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c
+test_topology_SRCS	:= host/vm/topology.c host/vm/qemu_args.c lib/strlist.c lib/util.c
+test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
+test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
+test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c
 
 $(BUILD)/unit/%: tests/unit/%.c FORCE
 	@mkdir -p $(@D)

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "guestview.h"
+#include "capture/guestview.h"
 
 #define COLD_MAX_TASKS 100000	/* a corrupt list must not loop forever */
 

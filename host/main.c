@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/util.h"
-#include "cli.h"
+#include "util.h"
+#include "cmd/cli.h"
 
 static const struct {
 	const char *name;

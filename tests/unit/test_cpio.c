@@ -18,7 +18,7 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
 
-#include "cpio.h"
+#include "boot/cpio.h"
 #include "util.h"
 
 #define SRC_LEN		200003	/* several copy buffers, not a multiple of 4 */

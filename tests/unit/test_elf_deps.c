@@ -19,7 +19,7 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
 
-#include "elf_deps.h"
+#include "boot/elf_deps.h"
 #include "util.h"
 
 #define LS		"/bin/ls"

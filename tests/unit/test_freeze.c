@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "freeze.h"
-#include "qmp.h"
+#include "capture/freeze.h"
+#include "capture/qmp.h"
 #include "util.h"
 
 /* ---- fake freeze operations ------------------------------------------- */

@@ -9,8 +9,8 @@
 #include <sys/mman.h>
 
 #include "kselftest_harness.h"
-#include "guestmem.h"
-#include "kaddr.h"
+#include "capture/guestmem.h"
+#include "capture/kaddr.h"
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "kernel_build.h"
-#include "kernel_cache.h"
+#include "kernel/build.h"
+#include "kernel/cache.h"
 #include "strlist.h"
 #include "util.h"
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "qemu_args.h"
-#include "topology.h"
+#include "vm/qemu_args.h"
+#include "vm/topology.h"
 
 static char err[512];
 

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A snapshot of the scheduler's state taken from outside a frozen VM:
+ * per vCPU the registers, per CPU the runqueue, jiffies and the sched_ext
+ * state. Taken while frozen (snapshot_take), written after the thaw
+ * (snapshot_write) so the freeze stays short.
+ *
+ * JSON schema (snapshot-<id>.json), documented in Documentation/snapshots.rst:
+ *   { "id", "trigger", "tag", "step", "timestamp_ns", "freeze_ns",
+ *     "kernel", "jiffies", "scx_state",
+ *     "cpus": [ { "cpu", "nr_running", "clock", "curr": { "pid", "comm",
+ *                 "policy" }, "scx_nr_running", "scx_local_dsq_nr" } ],
+ *     "vcpus": [ { "cpu", "rip", "rip_sym", "rsp", "cr3", "rflags",
+ *                  "halted" } ] }
+ */
+#ifndef KTSTR_HOST_SNAPSHOT_H
+#define KTSTR_HOST_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture/guestview.h"
+#include "capture/qmp.h"
+#include "capture/regs.h"
+
+#define SNAP_MAX_CPUS 256
+
+struct snap_cpu {
+	bool rq_ok;
+	uint32_t nr_running, scx_nr_running, scx_local_dsq_nr;
+	uint64_t clock;
+	bool curr_ok;
+	int32_t curr_pid;
+	uint32_t curr_policy;
+	char curr_comm[KTSTR_COMM_LEN + 1];
+};
+
+struct snapshot {
+	uint64_t id;
+	const char *trigger;	/* "periodic", "guest", "failure" */
+	char tag[KTSTR_TAG_LEN];
+	char step[64];
+	uint64_t timestamp_ns;	/* host CLOCK_REALTIME at the freeze */
+	uint64_t freeze_ns;	/* stop..cont, filled after the thaw */
+	uint64_t stop_ns, regs_ns, read_ns, cont_ns;	/* where it went */
+	uint64_t frozen_ns;	/* QEMU's STOP to RESUME events: guest frozen */
+	bool jiffies_ok;
+	uint64_t jiffies;
+	bool scx_ok;
+	uint32_t scx_state;
+	unsigned int nr_cpus;
+	struct snap_cpu cpu[SNAP_MAX_CPUS];
+	unsigned int nr_vcpus;
+	struct vcpu_regs vcpu[SNAP_MAX_CPUS];
+	bool cold;		/* the tag asked for a cold read */
+	bool cold_ok;
+	uint64_t cold_value;
+	char cold_err[256];
+};
+
+/* Read everything; call only while the VM is frozen. */
+int snapshot_take(struct snapshot *s, struct qmp *q,
+		  const struct guest_view *g, char *err, size_t errlen);
+/* Write <dir>/snapshot-<id>.json; returns its size in bytes or -1. */
+long snapshot_write(const struct snapshot *s, const struct guest_view *g,
+		    const char *dir, char *err, size_t errlen);
+/* One line for people: "snapshot 3 (guest, tag x): 4 CPUs, nr_running 1 0 2 1". */
+void snapshot_summary(const struct snapshot *s, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ktstr command line: one function per subcommand, and the VM options
+ * they share.
+ */
+#ifndef KTSTR_HOST_CLI_H
+#define KTSTR_HOST_CLI_H
+
+#include <popt.h>
+
+#include "strlist.h"
+#include "kernel/cache.h"
+#include "paths.h"
+#include "vm/vm.h"
+
+/* Exit statuses of ktstr itself (shell passes the guest's through). */
+#define EXIT_USAGE	2	/* bad input: nothing was started */
+#define EXIT_TIMEOUT	124	/* --timeout expired */
+#define EXIT_VM_FAILED	125	/* QEMU, the guest kernel or the scheduler failed */
+
+struct vm_cli {
+	char *kernel;
+	char *topology;
+	char *accel;
+	char *scheduler;
+	char *sched_args;
+	char *output_dir;
+	int memory_mb;
+	int timeout_s;
+	int verbose;
+	int snapshots;
+	double snapshot_window_s;
+	struct strlist includes;
+};
+
+extern struct vm_cli vm_cli;
+extern struct poptOption vm_cli_options[];
+/* popt value for --include, handled by vm_cli_take(). */
+#define VM_CLI_INCLUDE	0x1001
+
+/* Handle an option value from the shared table; false if not ours. */
+bool vm_cli_take(poptContext pc, int opt);
+
+/* Everything resolved from the VM options, ready for vm_run(). */
+struct vm_setup {
+	struct ktstr_paths paths;
+	struct kernel_pick kernel;
+	char sched_host[PATH_MAX];
+	char sched_guest[PATH_MAX];
+	const char *sched_name;
+	struct strlist sched_args;
+	struct strlist env;
+	char vmlinux[PATH_MAX];
+	struct vm_opts opts;
+};
+
+/*
+ * Validate the VM options and fill @s. Prints one line and returns
+ * EXIT_USAGE on bad input, 0 on success.
+ */
+int vm_cli_resolve(struct vm_setup *s, bool interactive);
+void vm_setup_free(struct vm_setup *s);
+/* The one-line (or paragraph) report of a failed VM, and its exit status. */
+int vm_report_failure(const struct vm_result *r);
+int exit_for_signal(int sig);
+
+int cmd_shell(int argc, const char **argv);
+int cmd_run(int argc, const char **argv);
+int cmd_topo(int argc, const char **argv);
+int cmd_kernel(int argc, const char **argv);
+int cmd_bench(int argc, const char **argv);
+
+#endif

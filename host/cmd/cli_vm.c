@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM options every VM-booting subcommand takes, and their
+ * validation: each bad value gets one line and EXIT_USAGE before anything
+ * is started.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vm/accel.h"
+#include "cmd/cli.h"
+#include "vm/topology.h"
+
+#define DEFAULT_TOPOLOGY	"1n1l2c1t"
+#define DEFAULT_MEMORY_MB	512
+#define DEFAULT_TIMEOUT_S	600
+#define PROBE_TIMEOUT_S		20
+
+struct vm_cli vm_cli = {
+	.topology = DEFAULT_TOPOLOGY,
+	.accel = "auto",
+	.memory_mb = DEFAULT_MEMORY_MB,
+	.timeout_s = -1,
+	.snapshot_window_s = 5.0,
+};
+
+struct poptOption vm_cli_options[] = {
+	{ "kernel", 'k', POPT_ARG_STRING, &vm_cli.kernel, 0,
+	  "kernel build tree, bzImage or vmlinux (default: the cached build)",
+	  "PATH" },
+	{ "topology", 't', POPT_ARG_STRING, &vm_cli.topology, 0,
+	  "CPU topology NnLlCcTt (default " DEFAULT_TOPOLOGY ")", "SPEC" },
+	{ "memory", 'm', POPT_ARG_INT, &vm_cli.memory_mb, 0,
+	  "guest memory in MB (default 512)", "MB" },
+	{ "accel", 0, POPT_ARG_STRING, &vm_cli.accel, 0,
+	  "auto, kvm or tcg (default auto)", "ACCEL" },
+	{ "scheduler", 's', POPT_ARG_STRING, &vm_cli.scheduler, 0,
+	  "sched_ext scheduler: a built example name or a path", "SCHED" },
+	{ "sched-args", 0, POPT_ARG_STRING, &vm_cli.sched_args, 0,
+	  "arguments for the scheduler", "ARGS" },
+	{ "include", 'i', POPT_ARG_STRING, NULL, VM_CLI_INCLUDE,
+	  "copy a file into the guest's /include (repeatable)", "PATH" },
+	{ "timeout", 0, POPT_ARG_INT, &vm_cli.timeout_s, 0,
+	  "end the VM after this many seconds (default 600)", "SECONDS" },
+	{ "output-dir", 'o', POPT_ARG_STRING, &vm_cli.output_dir, 0,
+	  "write console and scheduler logs and snapshots here", "DIR" },
+	{ "snapshots", 0, POPT_ARG_INT, &vm_cli.snapshots, 0,
+	  "take N periodic snapshots of the frozen VM during the job", "N" },
+	{ "snapshot-window", 0, POPT_ARG_DOUBLE, &vm_cli.snapshot_window_s, 0,
+	  "spread the periodic snapshots over 10-90 % of this many seconds from the job's start (default 5)",
+	  "SECONDS" },
+	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v',
+	  "show the guest console (twice: also QEMU's command and the scheduler output)",
+	  NULL },
+	POPT_TABLEEND
+};
+
+bool vm_cli_take(poptContext pc, int opt)
+{
+	if (opt == 'v') {
+		vm_cli.verbose++;
+		return true;
+	}
+	if (opt == VM_CLI_INCLUDE) {
+		strlist_push(&vm_cli.includes, poptGetOptArg(pc) ?: "");
+		return true;
+	}
+	return false;
+}
+
+static const char *find_qemu(void)
+{
+	static char found[PATH_MAX];
+	const char *env = getenv("KTSTR_QEMU");
+	const char *path = getenv("PATH");
+	char *dirs, *save = NULL;
+
+	if (env)
+		return access(env, X_OK) ? NULL : env;
+	dirs = strdup(path ? path : "/usr/bin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(found, sizeof(found), "%s/qemu-system-x86_64", d);
+		if (!access(found, X_OK)) {
+			free(dirs);
+			return found;
+		}
+	}
+	free(dirs);
+	return NULL;
+}
+
+/* Boot the kernel under KVM with `true` as the job: does KVM work here? */
+static int kvm_probe(void *ctx, char *why, size_t len)
+{
+	struct vm_opts o = *(struct vm_opts *)ctx;
+	struct vm_result *r = calloc(1, sizeof(*r));
+	int ok;
+
+	o.cfg.accel = ACCEL_KVM;
+	o.timeout_s = PROBE_TIMEOUT_S;
+	o.kvm_probe = true;
+	o.verbose = 0;
+	o.output_dir = NULL;
+	o.job.command = "true";
+	o.job.argv = NULL;
+	o.job.sched_path = NULL;
+	o.job.interactive = false;
+	o.rootfs.scheduler = NULL;
+	o.rootfs.programs = NULL;
+	o.rootfs.includes = NULL;
+	if (!r)
+		return -1;
+	vm_run(&o, r);
+	ok = r->outcome == VM_EXITED && r->exit_code == 0;
+	if (!ok) {
+		char *nl;
+
+		snprintf(why, len, "%s", r->detail);
+		nl = strchr(why, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	free(r);
+	return ok ? 0 : -1;
+}
+
+static int check_includes(void)
+{
+	for (size_t i = 0; i < vm_cli.includes.n; i++) {
+		const char *p = vm_cli.includes.v[i];
+		struct stat st;
+
+		if (stat(p, &st) || access(p, R_OK)) {
+			errmsg("cannot read --include %s: %s", p,
+			       strerror(errno ? errno : EACCES));
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			errmsg("--include %s is not a regular file; give files, not directories",
+			       p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ktstr.ko goes into the guest only if it was built for this kernel. */
+static const char *kmod_for(const struct vm_setup *s)
+{
+	char *tree = s->paths.kmod_tree[0] ?
+		     read_file(s->paths.kmod_tree, PATH_MAX, NULL) : NULL;
+	bool match;
+
+	if (!tree)
+		return NULL;
+	rstrip(tree);
+	match = s->kernel.tree[0] && !strcmp(tree, s->kernel.tree) &&
+		!access(s->paths.kmod, R_OK);
+	free(tree);
+	return match ? s->paths.kmod : NULL;
+}
+
+static int setup_sched(struct vm_setup *s, char *err, size_t errlen)
+{
+	const char **argv = NULL;
+	int argc = 0;
+
+	if (kernel_sched_path(&s->kernel, vm_cli.scheduler, s->sched_host,
+			      sizeof(s->sched_host), err, errlen))
+		return -1;
+	initramfs_guest_path(GUEST_SCHED_DIR, s->sched_host, s->sched_guest,
+			     sizeof(s->sched_guest));
+	s->sched_name = strrchr(s->sched_host, '/') + 1;
+	if (vm_cli.sched_args && vm_cli.sched_args[0]) {
+		/* popt splits the string the way a shell would. */
+		int r = poptParseArgvString(vm_cli.sched_args, &argc, &argv);
+
+		if (r) {
+			snprintf(err, errlen, "--sched-args \"%s\": %s",
+				 vm_cli.sched_args, poptStrerror(r));
+			return -1;
+		}
+		for (int i = 0; i < argc; i++)
+			strlist_push(&s->sched_args, argv[i]);
+		free(argv);
+	}
+	return 0;
+}
+
+int vm_cli_resolve(struct vm_setup *s, bool interactive)
+{
+	struct vm_opts *o = &s->opts;
+	char err[1024], spec[64];
+	enum accel accel;
+	const char *qemu;
+
+	memset(s, 0, sizeof(*s));
+	if (paths_init(&s->paths, err, sizeof(err)))
+		goto bad;
+	if (topology_parse(vm_cli.topology, &o->cfg.topo, err, sizeof(err)))
+		goto bad;
+	if (accel_parse(vm_cli.accel, &accel)) {
+		snprintf(err, sizeof(err),
+			 "bad --accel \"%s\": expected auto, kvm or tcg",
+			 vm_cli.accel);
+		goto bad;
+	}
+	if (vm_cli.memory_mb <= 0 || vm_cli.memory_mb > 1 << 20) {
+		snprintf(err, sizeof(err),
+			 "bad --memory %d: expected megabytes between %u and 1048576",
+			 vm_cli.memory_mb, VM_MIN_NODE_MB);
+		goto bad;
+	}
+	if (vm_cli.memory_mb / o->cfg.topo.nodes < VM_MIN_NODE_MB) {
+		snprintf(err, sizeof(err),
+			 "--memory %d is too small for %u NUMA nodes: give at least %u MB",
+			 vm_cli.memory_mb, o->cfg.topo.nodes,
+			 VM_MIN_NODE_MB * o->cfg.topo.nodes);
+		goto bad;
+	}
+	if (vm_cli.timeout_s < -1 || vm_cli.timeout_s == 0) {
+		snprintf(err, sizeof(err),
+			 "bad --timeout %d: expected a number of seconds above 0",
+			 vm_cli.timeout_s);
+		goto bad;
+	}
+	if (vm_cli.snapshots < 0 || vm_cli.snapshots > 64) {
+		snprintf(err, sizeof(err),
+			 "bad --snapshots %d: expected 0 to 64", vm_cli.snapshots);
+		goto bad;
+	}
+	if (!(vm_cli.snapshot_window_s >= 0.1 &&
+	      vm_cli.snapshot_window_s <= 86400)) {
+		snprintf(err, sizeof(err),
+			 "bad --snapshot-window %g: expected 0.1 to 86400 seconds",
+			 vm_cli.snapshot_window_s);
+		goto bad;
+	}
+	qemu = find_qemu();
+	if (!qemu) {
+		snprintf(err, sizeof(err),
+			 "QEMU not found: no executable qemu-system-x86_64 on PATH (or $KTSTR_QEMU); run 'make deps'");
+		goto bad;
+	}
+	if (access(s->paths.agent, X_OK)) {
+		snprintf(err, sizeof(err),
+			 "guest agent %s is missing; run 'make'",
+			 s->paths.agent);
+		goto bad;
+	}
+	if (kernel_pick(vm_cli.kernel, s->paths.fragment, &s->kernel, err,
+			sizeof(err)))
+		goto bad;
+	if (vm_cli.scheduler && setup_sched(s, err, sizeof(err)))
+		goto bad;
+	if (check_includes())
+		return EXIT_USAGE;
+	if (vm_cli.output_dir && (mkdir_p(vm_cli.output_dir, 0755) ||
+				  access(vm_cli.output_dir, W_OK))) {
+		snprintf(err, sizeof(err),
+			 "cannot write to --output-dir %s: %s; give a writable directory",
+			 vm_cli.output_dir, strerror(errno));
+		goto bad;
+	}
+
+	topology_spec(&o->cfg.topo, spec, sizeof(spec));
+	strlist_pushf(&s->env, "KTSTR_TOPOLOGY=%s", spec);
+	strlist_pushf(&s->env, "KTSTR_SCHEDULER=%s",
+		      s->sched_name ? s->sched_name : "");
+
+	o->cfg.qemu = qemu;
+	o->cfg.kernel = s->kernel.image;
+	o->cfg.memory_mb = (unsigned int)vm_cli.memory_mb;
+	o->cfg.interactive = interactive;
+	o->rootfs.init = s->paths.agent;
+	o->rootfs.busybox = access("/usr/bin/busybox", X_OK) ? NULL :
+			    "/usr/bin/busybox";
+	o->rootfs.scheduler = vm_cli.scheduler ? s->sched_host : NULL;
+	o->rootfs.includes = &vm_cli.includes;
+	o->rootfs.kmod = kmod_for(s);
+	o->rootfs.ctl = access(s->paths.ctl, X_OK) ? NULL : s->paths.ctl;
+	o->job.env = &s->env;
+	o->job.interactive = interactive;
+	o->job.sched_path = vm_cli.scheduler ? s->sched_guest : NULL;
+	o->job.sched_args = &s->sched_args;
+	o->timeout_s = vm_cli.timeout_s > 0 ? (unsigned int)vm_cli.timeout_s :
+		       interactive ? 0 : DEFAULT_TIMEOUT_S;
+	o->output_dir = vm_cli.output_dir;
+	o->verbose = vm_cli.verbose;
+	o->snapshots = (unsigned int)vm_cli.snapshots;
+	o->snapshot_window_ms = (unsigned int)(vm_cli.snapshot_window_s * 1000);
+	if (s->kernel.tree[0]) {
+		snprintf(s->vmlinux, sizeof(s->vmlinux), "%s/vmlinux",
+			 s->kernel.tree);
+		o->vmlinux = s->vmlinux;
+	}
+	o->cfg.accel = accel_resolve(accel, qemu, kvm_probe, o);
+	if (vm_cli.verbose)
+		errmsg("kernel %s, topology %s, accel %s, scheduler %s",
+		       s->kernel.image, spec, accel_name(o->cfg.accel),
+		       s->sched_name ? s->sched_name : "(kernel default)");
+	return 0;
+bad:
+	errmsg("%s", err);
+	return EXIT_USAGE;
+}
+
+void vm_setup_free(struct vm_setup *s)
+{
+	strlist_free(&s->sched_args);
+	strlist_free(&s->env);
+}
+
+int exit_for_signal(int sig)
+{
+	return 128 + sig;
+}
+
+int vm_report_failure(const struct vm_result *r)
+{
+	switch (r->outcome) {
+	case VM_EXITED:
+		return r->exit_signal ? 128 + r->exit_signal : r->exit_code;
+	case VM_TIMEOUT:
+		errmsg("%s", r->detail);
+		return EXIT_TIMEOUT;
+	case VM_INTERRUPTED:
+		errmsg("%s; the VM was stopped and cleaned up", r->detail);
+		return exit_for_signal(vm_pending_signal() ?: SIGINT);
+	default:
+		errmsg("%s", r->detail);
+		return EXIT_VM_FAILED;
+	}
+}

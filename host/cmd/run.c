@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr run [VM options] [TEST...]: run each test program in its own VM
+ * and report KTAP v1. Without TESTs the default suite runs: every program
+ * built from selftests/.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "cmd/cli.h"
+
+#define KSFT_SKIP 4
+
+/*
+ * Test output, re-emitted as a nested KTAP subtest: indented by four
+ * spaces, so a kselftest program's own results become subtests.
+ */
+struct diag {
+	char line[1024];
+	size_t len;
+};
+
+static void diag_flush(struct diag *d)
+{
+	if (!d->len)
+		return;
+	printf("    %.*s\n", (int)d->len, d->line);
+	d->len = 0;
+}
+
+static void diag_output(void *ctx, int stream, const char *buf, size_t len)
+{
+	struct diag *d = ctx;
+
+	(void)stream;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c == '\n' || d->len == sizeof(d->line) - 1)
+			diag_flush(d);
+		if (c != '\n' && c != '\r')
+			d->line[d->len++] = (c < 0x20 && c != '\t') ? '?' :
+					    (char)c;
+	}
+	fflush(stdout);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int default_suite(const char *dir, struct strlist *tests)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		errmsg("no default suite: cannot open %s (%s); run 'make'", dir,
+		       strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_name[0] != '.' && !stat(path, &st) &&
+		    S_ISREG(st.st_mode) && !access(path, X_OK))
+			strlist_push(tests, path);
+	}
+	closedir(d);
+	if (tests->n)
+		qsort(tests->v, tests->n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+static int check_tests(const struct strlist *tests)
+{
+	for (size_t i = 0; i < tests->n; i++) {
+		if (access(tests->v[i], X_OK)) {
+			errmsg("test %s: %s; expected an executable test program",
+			       tests->v[i], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Run one test in a fresh VM; prints its KTAP result line. */
+static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
+		    const char *out_root)
+{
+	const char *name = strrchr(test, '/') ? strrchr(test, '/') + 1 : test;
+	struct strlist progs = STRLIST_INIT, argv = STRLIST_INIT;
+	char guest[PATH_MAX], out_dir[PATH_MAX];
+	struct diag d = { .len = 0 };
+	struct vm_result *r = calloc(1, sizeof(*r));
+	bool ok = false;
+
+	if (!r)
+		return false;
+	strlist_push(&progs, test);
+	initramfs_guest_path(GUEST_PROG_DIR, test, guest, sizeof(guest));
+	strlist_push(&argv, guest);
+	s->opts.rootfs.programs = &progs;
+	s->opts.job.argv = &argv;
+	s->opts.job.command = NULL;
+	s->opts.output = diag_output;
+	s->opts.output_ctx = &d;
+	if (out_root) {
+		snprintf(out_dir, sizeof(out_dir), "%s/%s", out_root, name);
+		s->opts.output_dir = out_dir;
+	}
+	vm_run(&s->opts, r);
+	diag_flush(&d);
+	switch (r->outcome) {
+	case VM_EXITED:
+		if (r->exit_signal) {
+			printf("not ok %u %s # killed by signal %d\n", num, name,
+			       r->exit_signal);
+		} else if (r->exit_code == KSFT_SKIP) {
+			printf("ok %u %s # SKIP\n", num, name);
+			ok = true;
+		} else if (r->exit_code) {
+			printf("not ok %u %s # exit status %d\n", num, name,
+			       r->exit_code);
+		} else if (r->sched_died) {
+			printf("not ok %u %s # the scheduler died during the test\n",
+			       num, name);
+		} else {
+			printf("ok %u %s\n", num, name);
+			ok = true;
+		}
+		break;
+	default:
+		for (char *line = strtok(r->detail, "\n"); line;
+		     line = strtok(NULL, "\n"))
+			printf("# %s\n", line);
+		printf("not ok %u %s # %s\n", num, name,
+		       r->outcome == VM_TIMEOUT ? "timeout" :
+		       r->outcome == VM_PANIC ? "kernel panic" :
+		       r->outcome == VM_SCHED_FAILED ? "scheduler failed" :
+		       r->outcome == VM_INTERRUPTED ? "interrupted" :
+		       "VM failure");
+	}
+	fflush(stdout);
+	strlist_free(&progs);
+	strlist_free(&argv);
+	free(r);
+	return ok;
+}
+
+/*
+ * Tests that attach or replace a scheduler themselves find scx_simple in
+ * /include, unless the user already included a file of that name.
+ */
+static void ship_scheduler(const struct vm_setup *s)
+{
+	char path[PATH_MAX];
+
+	if (!s->kernel.tree[0])
+		return;
+	snprintf(path, sizeof(path), "%s/tools/sched_ext/build/bin/scx_simple",
+		 s->kernel.tree);
+	if (access(path, X_OK))
+		return;
+	for (size_t i = 0; i < vm_cli.includes.n; i++) {
+		const char *b = strrchr(vm_cli.includes.v[i], '/');
+
+		if (!strcmp(b ? b + 1 : vm_cli.includes.v[i], "scx_simple"))
+			return;
+	}
+	strlist_push(&vm_cli.includes, path);
+}
+
+int cmd_run(int argc, const char **argv)
+{
+	struct poptOption table[] = {
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, vm_cli_options, 0,
+		  "VM options:", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	poptContext pc = poptGetContext("ktstr run", argc, argv, table, 0);
+	struct strlist tests = STRLIST_INIT;
+	unsigned int failed = 0;
+	struct vm_setup s;
+	const char *arg;
+	int opt, status;
+	char spec[64];
+
+	poptSetOtherOptionHelp(pc, "[OPTION...] [TEST...]");
+	while ((opt = poptGetNextOpt(pc)) > 0)
+		if (!vm_cli_take(pc, opt))
+			break;
+	memset(&s, 0, sizeof(s));
+	if (opt < -1) {
+		errmsg("run: %s: %s; see 'ktstr run --help'",
+		       poptBadOption(pc, 0), poptStrerror(opt));
+		status = EXIT_USAGE;
+		goto out;
+	}
+	while ((arg = poptGetArg(pc)))
+		strlist_push(&tests, arg);
+	status = vm_cli_resolve(&s, false);
+	if (status)
+		goto out;
+	ship_scheduler(&s);
+	status = EXIT_USAGE;
+	if (!tests.n && default_suite(s.paths.selftests, &tests))
+		goto out;
+	if (!tests.n) {
+		errmsg("no tests found in %s; run 'make'", s.paths.selftests);
+		goto out;
+	}
+	if (check_tests(&tests))
+		goto out;
+	topology_spec(&s.opts.cfg.topo, spec, sizeof(spec));
+	printf("KTAP version 1\n1..%zu\n", tests.n);
+	printf("# ktstr: topology %s, scheduler %s, accel %s\n", spec,
+	       s.sched_name ? s.sched_name : "default (EEVDF)",
+	       s.opts.cfg.accel == ACCEL_KVM ? "kvm" : "tcg");
+	fflush(stdout);
+	status = 0;
+	for (size_t i = 0; i < tests.n; i++) {
+		int sig;
+
+		if (!run_one(&s, tests.v[i], (unsigned int)i + 1,
+			     vm_cli.output_dir))
+			failed++;
+		sig = vm_pending_signal();
+		if (sig) {
+			printf("# interrupted by %s after %zu of %zu tests\n",
+			       strsignal(sig), i + 1, tests.n);
+			status = exit_for_signal(sig);
+			goto out;
+		}
+	}
+	printf("# totals: pass %zu, fail %u\n", tests.n - failed, failed);
+	status = failed ? 1 : 0;
+out:
+	vm_setup_free(&s);
+	strlist_free(&tests);
+	poptFreeContext(pc);
+	return status;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strlist.h"
+#include "util.h"
+#include "kernel/build.h"
+#include "kernel/cache.h"
+#include "paths.h"
+
+#define CLANG		"clang-16"
+
+struct build {
+	const struct kernel_build_opts *o;
+	char dir[PATH_MAX];
+	char tree[PATH_MAX + 8];
+	char log[PATH_MAX + 16];
+	int log_fd;
+};
+
+/* Run a command in @cwd, its output to the build log (and the terminal with -v). */
+static int run(struct build *b, const char *cwd, const char *step,
+	       char *const argv[])
+{
+	int pfd[2], status;
+	pid_t pid;
+
+	printf("  %-10s %s\n", step, cwd);
+	fflush(stdout);
+	if (pipe2(pfd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (chdir(cwd))
+			_exit(126);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot execute %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	for (;;) {
+		char buf[8192];
+		ssize_t n = read(pfd[0], buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		write_all(b->log_fd, buf, (size_t)n);
+		if (b->o->verbose)
+			write_all(1, buf, (size_t)n);
+	}
+	close(pfd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	errmsg("kernel build failed at step '%s' (%s); see %s", step, argv[0],
+	       b->log);
+	return -1;
+}
+
+static bool setting_matches(const char *line, const char *config)
+{
+	char name[200], want[512];
+	const char *eq;
+	bool want_unset;
+
+	if (sscanf(line, "# %199s is not set", name) == 1) {
+		want_unset = true;
+	} else {
+		eq = strchr(line, '=');
+		if (!eq || (size_t)(eq - line) >= sizeof(name))
+			return true;
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - line), line);
+		want_unset = !strcmp(eq + 1, "n");
+	}
+	snprintf(want, sizeof(want), "%s\n", line);
+	for (const char *p = config; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t nlen = strlen(name);
+
+		if (len > nlen && !strncmp(p, name, nlen) && p[nlen] == '=')
+			return !want_unset && len == strlen(line) &&
+			       !strncmp(p, line, len);
+		p = nl ? nl + 1 : NULL;
+	}
+	return want_unset;
+}
+
+int kconfig_verify(const char *fragment, const char *config,
+		   struct strlist *missing)
+{
+	char *frag = read_file(fragment, 1 << 20, NULL);
+	char *conf = read_file(config, 16 << 20, NULL);
+	char *save = NULL;
+	int n = 0;
+
+	if (!frag || !conf) {
+		free(frag);
+		free(conf);
+		return -1;
+	}
+	for (char *l = strtok_r(frag, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		rstrip(l);
+		if (strncmp(l, "CONFIG_", 7) && !strstr(l, " is not set"))
+			continue;
+		if (!setting_matches(l, conf)) {
+			strlist_push(missing, l);
+			n++;
+		}
+	}
+	free(frag);
+	free(conf);
+	return n;
+}
+
+static int extract_source(struct build *b)
+{
+	char *tar[] = { "tar", "-xJf", KERNEL_SOURCE_TARBALL, NULL };
+	char unpacked[PATH_MAX + 32];
+
+	if (run(b, b->dir, "extract", tar))
+		return -1;
+	snprintf(unpacked, sizeof(unpacked), "%s/linux-source-6.12", b->dir);
+	if (rename(unpacked, b->tree)) {
+		errmsg("cannot rename %s to %s: %s", unpacked, b->tree,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int configure(struct build *b)
+{
+	char *tiny[] = { "make", "tinyconfig", NULL };
+	char *merge[] = { "scripts/kconfig/merge_config.sh", "-m", ".config",
+			  (char *)b->o->fragment, NULL };
+	char *olddef[] = { "make", "olddefconfig", NULL };
+	struct strlist missing = STRLIST_INIT;
+	char config[PATH_MAX + 16];
+	int n;
+
+	if (run(b, b->tree, "tinyconfig", tiny) ||
+	    run(b, b->tree, "merge", merge) ||
+	    run(b, b->tree, "olddefconfig", olddef))
+		return -1;
+	snprintf(config, sizeof(config), "%s/.config", b->tree);
+	n = kconfig_verify(b->o->fragment, config, &missing);
+	if (n < 0) {
+		errmsg("cannot read %s or %s", b->o->fragment, config);
+		return -1;
+	}
+	if (n > 0) {
+		errmsg("%d required kernel option%s did not survive olddefconfig (a dependency is missing or the option does not exist in this source):",
+		       n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < missing.n; i++)
+			fprintf(stderr, "  %s\n", missing.v[i]);
+		strlist_free(&missing);
+		return -1;
+	}
+	return 0;
+}
+
+static int compile(struct build *b)
+{
+	char jobs[32];
+	char *kernel[] = { "make", jobs, "bzImage", "modules", NULL };
+	char *scheds[] = { "make", jobs, "CC=gcc", "CLANG=" CLANG,
+			   "LLVM_STRIP=llvm-strip-16", NULL };
+	char sched_dir[PATH_MAX + 32];
+
+	snprintf(jobs, sizeof(jobs), "-j%u", b->o->jobs);
+	snprintf(sched_dir, sizeof(sched_dir), "%s/tools/sched_ext", b->tree);
+	if (run(b, b->tree, "kernel", kernel) ||
+	    run(b, sched_dir, "schedulers", scheds))
+		return -1;
+	for (int i = 0; kernel_example_scheds[i]; i++) {
+		char bin[PATH_MAX + 64];
+
+		snprintf(bin, sizeof(bin), "%s/build/bin/%s", sched_dir,
+			 kernel_example_scheds[i]);
+		if (access(bin, X_OK)) {
+			errmsg("scheduler %s was not built (%s missing); see %s",
+			       kernel_example_scheds[i], bin, b->log);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int lock_entry(const char *dir)
+{
+	char path[PATH_MAX + 8];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		printf("waiting for another build of this kernel to finish\n");
+		fflush(stdout);
+		if (flock(fd, LOCK_EX)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+int kernel_build(const struct kernel_build_opts *o)
+{
+	char key[200], err[512], stamp[PATH_MAX + 32];
+	struct build b = { .o = o, .log_fd = -1 };
+	uint64_t t0 = now_ns();
+	int lock, r = -1;
+
+	if (kcache_current_key(o->fragment, key, sizeof(key), err,
+			       sizeof(err))) {
+		errmsg("%s", err);
+		return -1;
+	}
+	kcache_entry_dir(key, b.dir, sizeof(b.dir));
+	if (mkdir_p(b.dir, 0755)) {
+		errmsg("cannot create %s: %s", b.dir, strerror(errno));
+		return -1;
+	}
+	lock = lock_entry(b.dir);
+	if (lock < 0) {
+		errmsg("cannot lock %s.lock: %s", b.dir, strerror(errno));
+		return -1;
+	}
+	if (kcache_entry_complete(key)) {
+		printf("kernel %s is built: %s\n", key, b.dir);
+		r = 0;
+		goto out;
+	}
+	printf("building kernel %s in %s\n", key, b.dir);
+	snprintf(b.tree, sizeof(b.tree), "%s/linux", b.dir);
+	snprintf(b.log, sizeof(b.log), "%s/build.log", b.dir);
+	b.log_fd = open(b.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (b.log_fd < 0) {
+		errmsg("cannot write %s: %s", b.log, strerror(errno));
+		goto out;
+	}
+	snprintf(stamp, sizeof(stamp), "%s/linux/Makefile", b.dir);
+	if (access(stamp, F_OK) && extract_source(&b))
+		goto out;
+	if (configure(&b) || compile(&b))
+		goto out;
+	snprintf(stamp, sizeof(stamp), "%s/" KERNEL_COMPLETE_STAMP, b.dir);
+	if (write_file(stamp, key, strlen(key), 0644)) {
+		errmsg("cannot write %s: %s", stamp, strerror(errno));
+		goto out;
+	}
+	printf("kernel %s built in %.0f s\n", key, (now_ns() - t0) / 1e9);
+	r = 0;
+out:
+	if (b.log_fd >= 0)
+		close(b.log_fd);
+	close(lock);
+	return r;
+}
