@@ -20,13 +20,13 @@ BUILD		:= build
 CFLAGS		?= -O2 -g
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 		   -Wno-format-truncation
-BASE_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE $(WARN) -Ilib -Iuapi
+BASE_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE $(WARN) -Ilib -Iselftests/lib -Iuapi
 SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
-LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c
+LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c selftests/lib/file.c
 HOST_SRCS	:= $(wildcard host/*.c host/*/*.c)
-AGENT_SRCS	:= $(wildcard guest/agent/*.c) guest/common/kmod_load.c \
+AGENT_SRCS	:= $(wildcard guest/agent/*.c) selftests/lib/scheduler.c guest/common/kmod_load.c \
 		   guest/common/ktstr_dev.c
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c \
 		   lib/ktstr_fields.c
@@ -89,12 +89,13 @@ KSFT_INC	= $(shell scripts/ksft-headers.sh)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
 test_wire_SRCS		:= lib/wire.c
-test_cpio_SRCS		:= host/boot/cpio.c lib/strlist.c lib/util.c
-test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c
+test_cpio_SRCS		:= host/boot/cpio.c lib/strlist.c lib/util.c selftests/lib/file.c
+test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c selftests/lib/file.c
 test_topology_SRCS	:= host/vm/topology.c host/vm/qemu_args.c lib/strlist.c lib/util.c
 test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
 test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
-test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c
+test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
+			   selftests/lib/file.c
 
 $(BUILD)/unit/%: tests/unit/%.c FORCE
 	@mkdir -p $(@D)

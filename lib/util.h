@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* read_file() and the small-file helpers: one copy, in the selftests. */
+#include "../selftests/lib/file.h"
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
@@ -22,8 +25,6 @@ void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write all of @len bytes, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
-/* Read a whole file (at most @max bytes) into a NUL-terminated malloc'd buffer. */
-char *read_file(const char *path, size_t max, size_t *len_out);
 /* Write @len bytes to @path, creating or truncating it. */
 int write_file(const char *path, const void *data, size_t len, mode_t mode);
 /* mkdir -p */

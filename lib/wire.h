@@ -37,7 +37,7 @@ enum ktstr_msg_type {
 	KTSTR_MSG_STDOUT,	/* guest: raw bytes of the job's stdout */
 	KTSTR_MSG_STDERR,	/* guest: raw bytes of the job's stderr */
 	KTSTR_MSG_LOG,		/* guest: one agent diagnostic line */
-	KTSTR_MSG_SCHED,	/* guest: scheduler status; TLV: SCHED_STATE, SCHED_OPS, SCHED_OUTPUT */
+	KTSTR_MSG_SCHED_EVENT,	/* guest: the scheduler's lifecycle moved; TLV: SCHED_EVENT, SCHED_OPS, SCHED_DETAIL */
 	KTSTR_MSG_EXIT,		/* guest: job finished; TLV: EXIT_CODE, EXIT_SIGNAL */
 	KTSTR_MSG_ERROR,	/* guest: the job could not run; TLV: ERROR_TEXT */
 	KTSTR_MSG_BYE,		/* guest: powering off */
@@ -45,6 +45,7 @@ enum ktstr_msg_type {
 	KTSTR_MSG_LAYOUT,	/* guest: struct ktstr_info from the kmod, raw */
 	KTSTR_MSG_CAPTURE,	/* guest: capture now; TLV: CAPTURE_TAG, REQUEST_ID */
 	KTSTR_MSG_CAPTURE_DONE,	/* host: thawed; TLV: REQUEST_ID, CAPTURE_ID, RESULT */
+	KTSTR_MSG_SCHED_OUTPUT,	/* guest: raw bytes the scheduler printed (stdout + stderr) */
 	KTSTR_MSG_TYPE_MAX,
 };
 
@@ -58,9 +59,9 @@ enum ktstr_tlv {
 	KTSTR_TLV_SCHED_PATH,		/* string: scheduler binary in the guest */
 	KTSTR_TLV_SCHED_ARG,		/* string, repeatable */
 	KTSTR_TLV_INTERACTIVE,		/* u32: 1 = shell on the console */
-	KTSTR_TLV_SCHED_STATE,		/* string: "enabled", "failed", ... */
+	KTSTR_TLV_SCHED_EVENT,		/* u32: enum ktstr_sched_event */
 	KTSTR_TLV_SCHED_OPS,		/* string: /sys/kernel/sched_ext/root/ops */
-	KTSTR_TLV_SCHED_OUTPUT,		/* string: the scheduler's own output */
+	KTSTR_TLV_SCHED_DETAIL,		/* string: why, in words (and output tail) */
 	KTSTR_TLV_EXIT_CODE,		/* u32 */
 	KTSTR_TLV_EXIT_SIGNAL,		/* u32 */
 	KTSTR_TLV_ERROR_TEXT,		/* string */
@@ -73,6 +74,20 @@ enum ktstr_tlv {
 	KTSTR_TLV_CAPTURE_ID,		/* u32 */
 	KTSTR_TLV_RESULT,		/* u32: 0 ok, else a ktstr_reason */
 	KTSTR_TLV_MAX,
+};
+
+/*
+ * What happened to the scheduler under test (KTSTR_MSG_SCHED_EVENT). The
+ * agent owns the scheduler's process; a test may take it over through the
+ * hand-off (selftests/lib/scheduler.h), which is not a death.
+ */
+enum ktstr_sched_event {
+	KTSTR_SCHED_ATTACHED = 1,	/* sched_ext enabled with its ops (OPS) */
+	KTSTR_SCHED_ATTACH_FAILED,	/* it never attached; the job is not run */
+	KTSTR_SCHED_DIED,		/* its process ended during the job */
+	KTSTR_SCHED_STOPPED,		/* the agent stopped it after the job */
+	KTSTR_SCHED_RELEASED,		/* stopped because the test asked to */
+	KTSTR_SCHED_EVENT_MAX,
 };
 
 enum wire_error {

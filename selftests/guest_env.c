@@ -40,8 +40,8 @@ TEST(cgroup_controllers_available)
 	static const char * const want[] = { "cpuset", "cpu", "io", "memory", "pids" };
 	char buf[256], padded[260];
 
-	ASSERT_EQ(0, sysfs_read("/sys/fs/cgroup/cgroup.controllers", buf,
-				sizeof(buf)));
+	ASSERT_EQ(0, read_file_str("/sys/fs/cgroup/cgroup.controllers", buf,
+				   sizeof(buf)));
 	snprintf(padded, sizeof(padded), " %s ", buf);
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		char word[32];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the in-guest selftests: reading sysfs and the
- * topology the host declared (KTSTR_TOPOLOGY, "NnLlCcTt").
+ * Helpers shared by the in-guest selftests: the topology the host
+ * declared (KTSTR_TOPOLOGY, "NnLlCcTt"); sysfs through lib/file.h.
  */
 #ifndef KTSTR_SELFTESTS_GUEST_H
 #define KTSTR_SELFTESTS_GUEST_H
@@ -10,37 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/file.h"
+
 struct guest_topo {
 	unsigned int nodes, llcs, cores, threads;
 };
 
-/* Read a small sysfs file into @buf without the trailing newline. */
+/*
+ * The old names of read_file_str() and write_file_str() (lib/file.h), for
+ * the callers not switched yet.
+ */
 static inline int sysfs_read(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
+	return read_file_str(path, buf, len);
 }
 
 static inline int sysfs_write(const char *path, const char *val)
 {
-	FILE *f = fopen(path, "w");
-	int r;
-
-	if (!f)
-		return -1;
-	r = fputs(val, f) < 0 ? -1 : 0;
-	if (fclose(f))
-		r = -1;
-	return r;
+	return write_file_str(path, val);
 }
 
 /* The declared topology; -1 when the test does not run under ktstr. */

@@ -37,35 +37,33 @@ elif [ ! -e /dev/ktstr ]; then
 fi
 
 if [ -z "$direct_why" ]; then
-	# sh has no pipefail: keep each program's status in a file.
-	run_direct_one() {
-		"$1"
-		echo $? > "$KTSTR_OUTPUT_DIR/.rc"
-	}
-	rc=0
+	# The kernel's own kselftest runner decides ok / SKIP / not ok, the
+	# same rule 'ktstr run' follows for each VM: one rule, kselftest's.
+	ksft=${KSFT_INC:-$("$top/scripts/ksft-headers.sh")}
+	base=$(mktemp -d)
+	trap 'rm -rf "$base"' EXIT
+	ln -s "$ksft/kselftest" "$base/kselftest"
+	ln -s "$out" "$base/ktstr"
+	cp "$top/selftests/settings" "$out/settings"
 	KTSTR_OUTPUT_DIR=${KTSTR_OUTPUT_DIR:-$out/output}
 	mkdir -p "$KTSTR_OUTPUT_DIR"
-	n=0
-	echo "TAP version 13"
-	echo "1..$#"
-	echo "# running directly on $(uname -r): sched_ext $(cat /sys/kernel/sched_ext/state)"
 	if [ "$(cat /sys/kernel/sched_ext/state)" = enabled ]; then
 		KTSTR_SCHEDULER=$(cat /sys/kernel/sched_ext/root/ops)
 		export KTSTR_SCHEDULER
 	fi
 	export KTSTR_OUTPUT_DIR
+	echo "running directly on $(uname -r): sched_ext $(cat /sys/kernel/sched_ext/state)" >&2
+	rc=0
+	cd "$base/ktstr" || exit 1
+	# shellcheck disable=SC1091 # the kernel's runner, found at run time
+	BASE_DIR=$base . "$base/kselftest/runner.sh"
+	progs=""
 	for prog in "$@"; do
-		n=$((n + 1))
-		name=$(basename "$prog")
-		run_direct_one "$prog" 2>&1 | sed 's/^/    /'
-		st=$(cat "$KTSTR_OUTPUT_DIR/.rc")
-		case $st in
-		0) echo "ok $n $name" ;;
-		"$ksft_skip") echo "ok $n $name # SKIP" ;;
-		*) echo "not ok $n $name # exit status $st"; rc=1 ;;
-		esac
+		progs="$progs $(basename "$prog")"
 	done
-	rm -f "$KTSTR_OUTPUT_DIR/.rc"
+	# shellcheck disable=SC2086 # a list of program names
+	run_many $progs | tee "$base/results"
+	grep -q '^not ok' "$base/results" && rc=1
 	[ -n "$loaded" ] && rmmod "$loaded" 2>/dev/null
 	exit $rc
 fi

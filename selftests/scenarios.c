@@ -5,13 +5,17 @@
  * built to violate its check, and its test asserts the check fired with
  * the right cgroup, worker, CPU, value and threshold. The JSON report of
  * every measurement lands in $KTSTR_OUTPUT_DIR/scenarios.json.
+ *
+ * Scenarios register themselves (SC_CANNED(), SC_NEGATIVE()): every canned
+ * one becomes a variant of canned.passes, named after it; negative.X runs
+ * the negative control named "neg_X".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "catalogue.h"
+#include "scenario.h"
 
 #define SC_TIMEOUT	120
 
@@ -128,7 +132,10 @@ TEST(limits_layers)
 	unsetenv("KTSTR_SCENARIO_LIMITS");
 }
 
-/* The catalogue: one variant per canned scenario, one test over them. */
+/*
+ * The catalogue: one variant per canned scenario, one test over them. The
+ * variants come from the registry at run time (canned_variants()).
+ */
 FIXTURE(canned) {
 	int unused;
 };
@@ -145,52 +152,28 @@ FIXTURE_TEARDOWN(canned)
 {
 }
 
-FIXTURE_VARIANT_ADD(canned, steady) { .s = &sc_steady };
-FIXTURE_VARIANT_ADD(canned, oversubscribed) { .s = &sc_oversubscribed };
-FIXTURE_VARIANT_ADD(canned, cpuset_disjoint) { .s = &sc_cpuset_disjoint };
-FIXTURE_VARIANT_ADD(canned, cpuset_overlap) { .s = &sc_cpuset_overlap };
-FIXTURE_VARIANT_ADD(canned, cpuset_swap) { .s = &sc_cpuset_swap };
-FIXTURE_VARIANT_ADD(canned, cpuset_set_clear) { .s = &sc_cpuset_set_clear };
-FIXTURE_VARIANT_ADD(canned, cgroup_add_remove) { .s = &sc_cgroup_add_remove };
-FIXTURE_VARIANT_ADD(canned, move_all_tasks) { .s = &sc_move_all_tasks };
-FIXTURE_VARIANT_ADD(canned, freeze_unfreeze) { .s = &sc_freeze_unfreeze };
-FIXTURE_VARIANT_ADD(canned, affinity_churn) { .s = &sc_affinity_churn };
-FIXTURE_VARIANT_ADD(canned, affinity_ops) { .s = &sc_affinity_ops };
-FIXTURE_VARIANT_ADD(canned, cpu_max) { .s = &sc_cpu_max };
-FIXTURE_VARIANT_ADD(canned, cpu_weight) { .s = &sc_cpu_weight };
-FIXTURE_VARIANT_ADD(canned, nice_sweep) { .s = &sc_nice_sweep };
-FIXTURE_VARIANT_ADD(canned, fork_churn) { .s = &sc_fork_churn };
-FIXTURE_VARIANT_ADD(canned, pipe_pingpong) { .s = &sc_pipe_pingpong };
-FIXTURE_VARIANT_ADD(canned, futex_pingpong) { .s = &sc_futex_pingpong };
-FIXTURE_VARIANT_ADD(canned, futex_fanout) { .s = &sc_futex_fanout };
-FIXTURE_VARIANT_ADD(canned, mixed_io_cpu) { .s = &sc_mixed_io_cpu };
-FIXTURE_VARIANT_ADD(canned, numa_spanning) { .s = &sc_numa_spanning };
-FIXTURE_VARIANT_ADD(canned, smt_siblings) { .s = &sc_smt_siblings };
-FIXTURE_VARIANT_ADD(canned, llc_aligned) { .s = &sc_llc_aligned };
-FIXTURE_VARIANT_ADD(canned, policy_mix) { .s = &sc_policy_mix };
-FIXTURE_VARIANT_ADD(canned, policy_churn) { .s = &sc_policy_churn };
-FIXTURE_VARIANT_ADD(canned, memory_knobs) { .s = &sc_memory_knobs };
-FIXTURE_VARIANT_ADD(canned, mutex_contention) { .s = &sc_mutex_contention };
-FIXTURE_VARIANT_ADD(canned, cache_pressure) { .s = &sc_cache_pressure };
-FIXTURE_VARIANT_ADD(canned, phases) { .s = &sc_phases };
-FIXTURE_VARIANT_ADD(canned, yield_mixed_bursty) { .s = &sc_yield_mixed_bursty };
-FIXTURE_VARIANT_ADD(canned, run_programs) { .s = &sc_run_programs };
-FIXTURE_VARIANT_ADD(canned, spawn_stop) { .s = &sc_spawn_stop };
-FIXTURE_VARIANT_ADD(canned, sched_attach_detach) { .s = &sc_sched_attach_detach };
-
 TEST_F_TIMEOUT(canned, passes, SC_TIMEOUT)
 {
+	ASSERT_NE(NULL, variant) TH_LOG("no canned scenario registered");
 	expect_pass(_metadata, variant->s);
 }
 
 /* The negative controls: each check must fire, with the right detail. */
 FIXTURE(negative) {
+	const struct sc_scenario *s;
 	struct sc_result r;
 };
 
+/* negative.X runs the negative control "neg_X". */
 FIXTURE_SETUP(negative)
 {
+	char name[SC_NAME_MAX + 8];
+
 	memset(&self->r, 0, sizeof(self->r));
+	snprintf(name, sizeof(name), "neg_%s", _metadata->name);
+	self->s = sc_catalogue_find(SC_SET_NEGATIVE, name);
+	ASSERT_NE(NULL, self->s)
+		TH_LOG("no negative control \"%s\" registered", name);
 }
 
 FIXTURE_TEARDOWN(negative)
@@ -202,7 +185,7 @@ TEST_F_TIMEOUT(negative, not_starved, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_not_starved, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_NOT_STARVED, "stuck");
 	ASSERT_NE(NULL, d);
@@ -221,7 +204,7 @@ TEST_F_TIMEOUT(negative, fairness, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_fairness, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_FAIRNESS, "peers");
 	ASSERT_NE(NULL, d);
@@ -239,7 +222,7 @@ TEST_F_TIMEOUT(negative, gap, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_gap, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_GAP, "victim");
 	ASSERT_NE(NULL, d);
@@ -256,7 +239,7 @@ TEST_F_TIMEOUT(negative, isolation, SC_TIMEOUT)
 	const struct sc_cgroup_result *cg;
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_isolation, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_ISOLATION, "pinned");
 	ASSERT_NE(NULL, d);
@@ -275,7 +258,7 @@ TEST_F_TIMEOUT(negative, weight, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_weight, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_WEIGHT, "heavy");
 	ASSERT_NE(NULL, d);
@@ -290,7 +273,7 @@ TEST_F_TIMEOUT(negative, throttle, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_throttle, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_THROTTLE, "capped");
 	ASSERT_NE(NULL, d);
@@ -306,7 +289,7 @@ TEST_F_TIMEOUT(negative, sched_alive, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_sched_alive, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_SCHED_ALIVE, NULL);
 	ASSERT_NE(NULL, d);
@@ -326,7 +309,7 @@ TEST_F_TIMEOUT(negative, sched_killed, SC_TIMEOUT)
 {
 	const struct sc_detail *d;
 
-	if (!run(_metadata, &sc_neg_sched_killed, &self->r))
+	if (!run(_metadata, self->s, &self->r))
 		return;
 	d = fired(_metadata, &self->r, SC_CHECK_SCHED_ALIVE, NULL);
 	ASSERT_NE(NULL, d);
@@ -337,6 +320,79 @@ TEST_F_TIMEOUT(negative, sched_killed, SC_TIMEOUT)
 	all_reported(_metadata, &self->r);
 }
 
+TEST_F_TIMEOUT(negative, add_undefined_cgroup, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, self->s, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_HARNESS, "ghost");
+	ASSERT_NE(NULL, d);
+	EXPECT_STREQ("add", d->step);
+	EXPECT_NE(NULL, strstr(d->text, "add-cgroup"));
+	/* The failed op ended the step before its hold; "never" never ran. */
+	EXPECT_EQ(0, (int)self->r.hold_ms);
+	all_reported(_metadata, &self->r);
+}
+
+static int negative_has_test(const char *name)
+{
+	for (const struct __test_metadata *t = _negative_fixture_object.tests;
+	     t; t = t->next)
+		if (!strcmp(t->name, name))
+			return 1;
+	return 0;
+}
+
+/* Each scenario is registered once, by name; each negative control has its test. */
+TEST(catalogue)
+{
+	const struct sc_entry *e, *f;
+	int canned = 0;
+
+	for (e = sc_catalogue_first(); e; e = e->next) {
+		ASSERT_NE(NULL, e->s->name);
+		canned += e->set == SC_SET_CANNED;
+		for (f = e->next; f; f = f->next)
+			EXPECT_STRNE(e->s->name, f->s->name);
+		if (e->set != SC_SET_NEGATIVE)
+			continue;
+		EXPECT_EQ(0, strncmp(e->s->name, "neg_", 4))
+			TH_LOG("negative control %s: its name starts neg_",
+			       e->s->name);
+		EXPECT_TRUE(negative_has_test(e->s->name + 4))
+			TH_LOG("negative control %s has no test negative.%s",
+			       e->s->name, e->s->name + 4);
+	}
+	EXPECT_GT(canned, 0);
+}
+
+/*
+ * One variant of canned per registered canned scenario, named after it:
+ * what FIXTURE_VARIANT_ADD() does, from the registry. Every constructor
+ * has run by now, so the harness appends them in catalogue order.
+ */
+static void canned_variants(void)
+{
+	const struct sc_entry *e;
+
+	for (e = sc_catalogue_first(); e; e = e->next) {
+		struct __fixture_variant_metadata *v;
+		struct _fixture_variant_canned *data;	/* FIXTURE_VARIANT(canned) */
+
+		if (e->set != SC_SET_CANNED)
+			continue;
+		v = calloc(1, sizeof(*v));
+		data = calloc(1, sizeof(*data));
+		if (!v || !data)
+			ksft_exit_fail_msg("out of memory\n");
+		data->s = e->s;
+		v->name = e->s->name;
+		v->data = data;
+		__register_fixture_variant(&_canned_fixture_object, v);
+	}
+}
+
 static void report_end(void)
 {
 	sc_report_end();
@@ -345,6 +401,7 @@ static void report_end(void)
 /* The harness exits when done: the report is joined at exit. */
 int main(int argc, char **argv)
 {
+	canned_variants();
 	sc_report_begin(argv[0]);
 	atexit(report_end);
 	return test_harness_run(argc, argv);

@@ -26,8 +26,8 @@ TEST(state_matches_request)
 {
 	char state[64];
 
-	ASSERT_EQ(0, sysfs_read("/sys/kernel/sched_ext/state", state,
-				sizeof(state)))
+	ASSERT_EQ(0, read_file_str("/sys/kernel/sched_ext/state", state,
+				   sizeof(state)))
 		TH_LOG("no /sys/kernel/sched_ext: kernel built without sched_ext");
 	EXPECT_STREQ(scheduler() ? "enabled" : "disabled", state);
 }
@@ -39,8 +39,8 @@ TEST(ops_name_matches_scheduler)
 
 	if (!sched)
 		SKIP(return, "no scheduler requested");
-	ASSERT_EQ(0, sysfs_read("/sys/kernel/sched_ext/root/ops", ops,
-				sizeof(ops)));
+	ASSERT_EQ(0, read_file_str("/sys/kernel/sched_ext/root/ops", ops,
+				   sizeof(ops)));
 	ASSERT_NE(0, ops[0]);
 	/* The examples name their ops after the binary: scx_simple -> simple. */
 	if (!strncmp(sched, "scx_", 4))

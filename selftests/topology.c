@@ -31,8 +31,8 @@ TEST_F(topo, online_cpus)
 {
 	char buf[64], want[64];
 
-	ASSERT_EQ(0, sysfs_read("/sys/devices/system/cpu/online", buf,
-				sizeof(buf)));
+	ASSERT_EQ(0, read_file_str("/sys/devices/system/cpu/online", buf,
+				   sizeof(buf)));
 	cpu_range(0, self->cpus, want, sizeof(want));
 	EXPECT_STREQ(want, buf);
 }
@@ -42,14 +42,14 @@ TEST_F(topo, numa_nodes)
 	unsigned int per_node = self->cpus / self->t.nodes;
 	char path[128], buf[256], want[64];
 
-	ASSERT_EQ(0, sysfs_read("/sys/devices/system/node/online", buf,
-				sizeof(buf)));
+	ASSERT_EQ(0, read_file_str("/sys/devices/system/node/online", buf,
+				   sizeof(buf)));
 	cpu_range(0, self->t.nodes, want, sizeof(want));
 	EXPECT_STREQ(want, buf);
 	for (unsigned int n = 0; n < self->t.nodes; n++) {
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/node/node%u/cpulist", n);
-		ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
+		ASSERT_EQ(0, read_file_str(path, buf, sizeof(buf)));
 		cpu_range(n * per_node, per_node, want, sizeof(want));
 		EXPECT_STREQ(want, buf) TH_LOG("node %u", n);
 	}
@@ -64,7 +64,7 @@ TEST_F(topo, llc_per_cache_domain)
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/cpu/cpu%u/cache/index3/shared_cpu_list",
 			 cpu);
-		ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)))
+		ASSERT_EQ(0, read_file_str(path, buf, sizeof(buf)))
 			TH_LOG("cpu %u has no L3 in sysfs", cpu);
 		cpu_range(cpu / per_llc * per_llc, per_llc, want, sizeof(want));
 		EXPECT_STREQ(want, buf) TH_LOG("cpu %u", cpu);
@@ -80,7 +80,7 @@ TEST_F(topo, smt_siblings)
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/cpu/cpu%u/topology/thread_siblings_list",
 			 cpu);
-		ASSERT_EQ(0, sysfs_read(path, buf, sizeof(buf)));
+		ASSERT_EQ(0, read_file_str(path, buf, sizeof(buf)));
 		cpu_range(cpu / t * t, t, want, sizeof(want));
 		EXPECT_STREQ(want, buf) TH_LOG("cpu %u", cpu);
 	}
@@ -114,13 +114,13 @@ TEST_F(topo, sched_domains)
 	if (self->cpus == 1)
 		SKIP(return, "one CPU has no scheduler domains");
 	/* The per-CPU domain directories exist only in verbose mode. */
-	ASSERT_EQ(0, sysfs_write("/sys/kernel/debug/sched/verbose", "Y"))
+	ASSERT_EQ(0, write_file_str("/sys/kernel/debug/sched/verbose", "Y"))
 		TH_LOG("debugfs is not mounted or CONFIG_SCHED_DEBUG is off");
 	for (i = 0;; i++) {
 		snprintf(path, sizeof(path),
 			 "/sys/kernel/debug/sched/domains/cpu0/domain%d/name",
 			 i);
-		if (sysfs_read(path, buf, sizeof(buf)))
+		if (read_file_str(path, buf, sizeof(buf)))
 			break;
 		ASSERT_LT(i, n) TH_LOG("unexpected domain%d %s", i, buf);
 		EXPECT_STREQ(want[i], buf) TH_LOG("domain%d", i);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sys/types.h>
 
+#include "scheduler.h"
 #include "strlist.h"
 #include "wire.h"
 
@@ -52,20 +53,23 @@ void job_free(struct job *j);
 /* Mount the pseudo filesystems; failures are appended to @errors. */
 void mounts_setup(struct strlist *errors);
 
-/* A running sched_ext scheduler. */
-struct sched {
-	pid_t pid;
-	int pidfd;
-	int out_fd;	/* its stdout + stderr, non-blocking */
-	int status;	/* wait status, once reaped */
-	bool reaped;
-	char name[64];
+/* The scheduler the run asked for, and its hand-off to a test. */
+struct agent_sched {
+	struct kt_sched proc;
+	const struct job *job;
+	bool released;		/* stopped because a test took over */
+	int handoff_fd;		/* listening hand-off socket, or -1 */
 };
 
-int sched_start(struct port *p, const struct job *j, struct sched *s);
+/* Where tests reach the hand-off ($KTSTR_SCHED_HANDOFF). */
+#define AGENT_HANDOFF_SOCK "/run/ktstr-sched-handoff.sock"
+
+int sched_start(struct port *p, const struct job *j, struct agent_sched *s);
 /* Forward whatever the scheduler printed; false once it has exited. */
-bool sched_pump(struct port *p, struct sched *s);
-void sched_stop(struct port *p, struct sched *s);
+bool sched_pump(struct port *p, struct agent_sched *s);
+void sched_stop(struct port *p, struct agent_sched *s);
+/* A test connected to the hand-off socket: serve its request. */
+void sched_handoff_serve(struct port *p, struct agent_sched *s);
 
 /*
  * The kmod side of the host: publish the kernel layout, and relay
@@ -79,6 +83,6 @@ int relay_start(struct port *p);
 void outfiles_send(struct port *p, const char *dir);
 
 /* Run the job to completion, streaming output; returns its wait status. */
-int job_run(struct port *p, const struct job *j, struct sched *s);
+int job_run(struct port *p, const struct job *j, struct agent_sched *s);
 
 #endif

@@ -179,7 +179,7 @@ static bool forward(struct port *p, int fd, uint16_t type)
 	return true;
 }
 
-int job_run(struct port *p, const struct job *j, struct sched *s)
+int job_run(struct port *p, const struct job *j, struct agent_sched *s)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	bool out_open, err_open, exited = false;
@@ -197,12 +197,14 @@ int job_run(struct port *p, const struct job *j, struct sched *s)
 	 * only what is already buffered is forwarded.
 	 */
 	while (!exited || out_open || err_open) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
 			{ .fd = err_open ? errp[0] : -1, .events = POLLIN },
-			{ .fd = s && s->pid > 0 ? s->out_fd : -1, .events = POLLIN },
+			{ .fd = s && s->proc.pid > 0 ? s->proc.out_fd : -1,
+			  .events = POLLIN },
+			{ .fd = s && !exited ? s->handoff_fd : -1, .events = POLLIN },
 		};
-		int n = poll(fds, 3, exited ? 100 : 50);
+		int n = poll(fds, 4, exited ? 100 : 50);
 
 		if (n == 0 && exited)
 			break;
@@ -210,8 +212,10 @@ int job_run(struct port *p, const struct job *j, struct sched *s)
 			out_open = false;
 		if (fds[1].revents && !forward(p, errp[0], KTSTR_MSG_STDERR))
 			err_open = false;
-		if (s && s->pid > 0)
+		if (s && s->proc.pid > 0)
 			sched_pump(p, s);
+		if (fds[3].revents)
+			sched_handoff_serve(p, s);
 		if (!exited) {
 			int ws;
 			pid_t w;
@@ -221,9 +225,9 @@ int job_run(struct port *p, const struct job *j, struct sched *s)
 				if (w == pid) {
 					status = ws;
 					exited = true;
-				} else if (s && w == s->pid) {
-					s->status = ws;
-					s->reaped = true;
+				} else if (s && w == s->proc.pid) {
+					s->proc.status = ws;
+					s->proc.reaped = true;
 				}
 			}
 		}

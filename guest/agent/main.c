@@ -17,6 +17,7 @@
 
 #include "agent.h"
 #include "kmod_load.h"
+#include "ktstr_env.h"
 #include "util.h"
 
 #define KTSTR_KO "/lib/modules/ktstr.ko"
@@ -64,29 +65,31 @@ static void send_exit(struct port *p, int status)
  * What a test may want to know about its run: the scheduler (to watch
  * it, or to restart it) and where to leave files for the host.
  */
-static void export_job_env(const struct job *j, const struct sched *s)
+static void export_job_env(const struct job *j, const struct agent_sched *s)
 {
 	char buf[4096];
 	size_t off = 0;
 
 	mkdir_p(AGENT_OUTPUT_DIR, 0755);
-	setenv("KTSTR_OUTPUT_DIR", AGENT_OUTPUT_DIR, 1);
+	setenv(KTSTR_ENV_OUTPUT_DIR, AGENT_OUTPUT_DIR, 1);
 	if (!j->sched_path)
 		return;
-	snprintf(buf, sizeof(buf), "%d", s->pid);
-	setenv("KTSTR_SCHED_PID", buf, 1);
-	setenv("KTSTR_SCHED_PATH", j->sched_path, 1);
+	snprintf(buf, sizeof(buf), "%d", s->proc.pid);
+	setenv(KTSTR_ENV_SCHED_PID, buf, 1);
+	setenv(KTSTR_ENV_SCHED_PATH, j->sched_path, 1);
+	if (s->handoff_fd >= 0)
+		setenv(KTSTR_ENV_SCHED_HANDOFF, AGENT_HANDOFF_SOCK, 1);
 	buf[0] = '\0';
 	for (size_t i = 0; i < j->sched_args.n && off < sizeof(buf); i++)
 		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
 				i ? " " : "", j->sched_args.v[i]);
-	setenv("KTSTR_SCHED_ARGS", buf, 1);
+	setenv(KTSTR_ENV_SCHED_ARGS, buf, 1);
 }
 
 static void serve(struct port *p, bool kmod_loaded)
 {
 	static uint8_t req[KTSTR_WIRE_MAX_PAYLOAD];
-	struct sched s = { .pid = -1 };
+	struct agent_sched s = { .handoff_fd = -1 };
 	char err[256];
 	struct job j;
 	size_t len;

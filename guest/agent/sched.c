@@ -1,29 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Start the sched_ext scheduler under test, wait until the kernel reports
- * it attached, forward its output, and stop it after the job.
+ * The scheduler a run asked for: started before the job through the
+ * shared lifecycle (selftests/lib/scheduler.c), its output forwarded, its
+ * lifecycle reported to the host as typed events, stopped after the job.
+ * A test may take it over through the hand-off socket.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "util.h"
 
-#define SCX_STATE	"/sys/kernel/sched_ext/state"
-#define SCX_OPS		"/sys/kernel/sched_ext/root/ops"
-#define OUTPUT_KEEP	8192	/* tail of the scheduler output kept for errors */
+#define OUTPUT_KEEP	8192	/* output tail kept for an attach failure */
+#define STOP_GRACE_MS	5000
 
-/* The tail of what the scheduler printed before it attached. */
-static char early_out[OUTPUT_KEEP + 1];
-static size_t early_len;
+/* The tail of what the scheduler printed, for an attach failure. */
+static char out_tail[OUTPUT_KEEP + 1];
+static size_t out_len;
 
 static void keep_output(const char *buf, size_t n)
 {
@@ -33,178 +29,187 @@ static void keep_output(const char *buf, size_t n)
 		buf += n - OUTPUT_KEEP;
 		n = OUTPUT_KEEP;
 	}
-	drop = early_len + n > OUTPUT_KEEP ? early_len + n - OUTPUT_KEEP : 0;
+	drop = out_len + n > OUTPUT_KEEP ? out_len + n - OUTPUT_KEEP : 0;
 	if (drop) {
-		memmove(early_out, early_out + drop, early_len - drop);
-		early_len -= drop;
+		memmove(out_tail, out_tail + drop, out_len - drop);
+		out_len -= drop;
 	}
-	memcpy(early_out + early_len, buf, n);
-	early_len += n;
-	early_out[early_len] = '\0';
+	memcpy(out_tail + out_len, buf, n);
+	out_len += n;
+	out_tail[out_len] = '\0';
 }
 
-static void read_sysfs(const char *path, char *buf, size_t len)
-{
-	char *s = read_file(path, 256, NULL);
-
-	snprintf(buf, len, "%s", s ? s : "");
-	rstrip(buf);
-	free(s);
-}
-
-static void send_state(struct port *p, const char *state, const char *ops,
-		       const char *output)
+static void send_event(struct port *p, enum ktstr_sched_event ev,
+		       const char *ops, const char *detail)
 {
 	static uint8_t buf[KTSTR_WIRE_MAX_PAYLOAD];
 	size_t off = 0;
 
-	wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_STATE, state);
+	wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_EVENT, ev);
 	if (ops)
 		wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_OPS,
 				 ops);
-	if (output)
-		wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_OUTPUT,
-				 output);
-	port_send(p, KTSTR_MSG_SCHED, buf, off);
+	if (detail)
+		wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_DETAIL,
+				 detail);
+	port_send(p, KTSTR_MSG_SCHED_EVENT, buf, off);
 }
 
-bool sched_pump(struct port *p, struct sched *s)
+static void pump_output(struct kt_sched *proc, void *ctx)
 {
+	struct port *p = ctx;
 	char buf[4096];
 	ssize_t n;
 
-	while ((n = read(s->out_fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
+	while (proc->out_fd >= 0 &&
+	       (n = read(proc->out_fd, buf, sizeof(buf))) > 0) {
 		keep_output(buf, (size_t)n);
-		send_state(p, "output", NULL, buf);
+		port_send(p, KTSTR_MSG_SCHED_OUTPUT, buf, (size_t)n);
 	}
-	if (!s->reaped && waitpid(s->pid, &s->status, WNOHANG) == s->pid)
-		s->reaped = true;
-	return !s->reaped;
 }
 
-static void describe_exit(int status, char *buf, size_t len)
+bool sched_pump(struct port *p, struct agent_sched *s)
 {
-	if (WIFEXITED(status))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	else
-		snprintf(buf, len, "stopped");
+	pump_output(&s->proc, p);
+	return !kt_sched_reap(&s->proc);
 }
 
-static pid_t spawn(const struct job *j, int outp[2])
+static int launch(struct port *p, struct agent_sched *s)
 {
-	pid_t pid;
+	const struct job *j = s->job;
+	struct strlist argv = STRLIST_INIT;
+	char why[200], ops[128];
+	int r;
 
-	if (pipe2(outp, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		struct strlist argv = STRLIST_INIT;
-
-		strlist_push(&argv, j->sched_path);
-		for (size_t i = 0; i < j->sched_args.n; i++)
-			strlist_push(&argv, j->sched_args.v[i]);
-		dup2(outp[1], 1);
-		dup2(outp[1], 2);
-		execv(argv.v[0], argv.v);
-		fprintf(stderr, "cannot execute %s: %s\n", argv.v[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(outp[1]);
-	return pid;
-}
-
-int sched_start(struct port *p, const struct job *j, struct sched *s)
-{
-	char state[64], ops[128], why[160];
-	uint64_t deadline;
-	int outp[2];
-
-	memset(s, 0, sizeof(*s));
-	s->pid = -1;
-	s->pidfd = -1;
-	snprintf(s->name, sizeof(s->name), "%s",
-		 strrchr(j->sched_path, '/') ? strrchr(j->sched_path, '/') + 1 :
-		 j->sched_path);
-	if (access(SCX_STATE, R_OK)) {
-		send_state(p, "failed", NULL,
-			   "this kernel has no sched_ext (" SCX_STATE " is missing)");
+	out_len = 0;
+	out_tail[0] = '\0';
+	if (kt_scx_state() == KT_SCX_ABSENT) {
+		send_event(p, KTSTR_SCHED_ATTACH_FAILED, NULL,
+			   "this kernel has no sched_ext (" KT_SCX_STATE_PATH " is missing)");
 		return -1;
 	}
-	s->pid = spawn(j, outp);
-	if (s->pid < 0) {
-		send_state(p, "failed", NULL, "cannot fork the scheduler");
+	strlist_push(&argv, j->sched_path);
+	for (size_t i = 0; i < j->sched_args.n; i++)
+		strlist_push(&argv, j->sched_args.v[i]);
+	r = kt_sched_spawn(&s->proc, argv.v, -1);
+	strlist_free(&argv);
+	if (r) {
+		send_event(p, KTSTR_SCHED_ATTACH_FAILED, NULL,
+			   "cannot fork the scheduler");
 		return -1;
 	}
-	s->out_fd = outp[0];
-	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
-	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
-
-	deadline = now_ns() + (uint64_t)j->attach_timeout_ms * 1000000ull;
-	for (;;) {
-		struct pollfd fds[2] = {
-			{ .fd = s->out_fd, .events = POLLIN },
-			{ .fd = s->pidfd, .events = POLLIN },
-		};
-
-		read_sysfs(SCX_STATE, state, sizeof(state));
-		read_sysfs(SCX_OPS, ops, sizeof(ops));
-		if (!strcmp(state, "enabled") && ops[0]) {
-			send_state(p, "enabled", ops, NULL);
-			return 0;
-		}
-		if (!sched_pump(p, s)) {
-			describe_exit(s->status, why, sizeof(why));
-			break;
-		}
-		if (now_ns() > deadline) {
-			snprintf(why, sizeof(why),
-				 "did not attach within %u ms (state: %s)",
-				 j->attach_timeout_ms, state);
-			break;
-		}
-		poll(fds, 2, 20);
+	if (!kt_sched_wait_attached(&s->proc, j->attach_timeout_ms,
+				    pump_output, p, why, sizeof(why))) {
+		kt_scx_ops(ops, sizeof(ops));
+		send_event(p, KTSTR_SCHED_ATTACHED, ops, NULL);
+		return 0;
 	}
 	{
 		static char msg[OUTPUT_KEEP + 256];
 
 		snprintf(msg, sizeof(msg), "%s; its output:\n%s", why,
-			 early_len ? early_out : "(nothing)\n");
-		send_state(p, "failed", NULL, msg);
+			 out_len ? out_tail : "(nothing)\n");
+		send_event(p, KTSTR_SCHED_ATTACH_FAILED, NULL, msg);
 	}
-	sched_stop(p, s);
+	kt_sched_stop(&s->proc, STOP_GRACE_MS, pump_output, p);
+	kt_sched_release_fds(&s->proc);
 	return -1;
 }
 
-void sched_stop(struct port *p, struct sched *s)
+int sched_start(struct port *p, const struct job *j, struct agent_sched *s)
 {
-	bool died;
-	char why[160];
+	kt_sched_init(&s->proc);
+	s->job = j;
+	s->released = false;
+	s->handoff_fd = -1;
+	if (launch(p, s))
+		return -1;
+	s->handoff_fd = kt_handoff_listen(AGENT_HANDOFF_SOCK);
+	if (s->handoff_fd < 0)
+		port_log(p, "no scheduler hand-off (%s: %s): tests cannot detach the scheduler",
+			 AGENT_HANDOFF_SOCK, strerror(errno));
+	return 0;
+}
 
-	if (s->pid <= 0)
+/* Stop it and say how it ended: @ev unless it had already died. */
+static void finish(struct port *p, struct agent_sched *s,
+		   enum ktstr_sched_event ev)
+{
+	char why[160];
+	bool died;
+
+	if (s->proc.pid <= 0)
 		return;
-	sched_pump(p, s);
-	died = s->reaped;
-	if (!s->reaped) {
-		/* SIGINT lets the scheduler detach cleanly; then insist. */
-		kill(s->pid, SIGINT);
-		for (int i = 0; i < 500 && sched_pump(p, s); i++)
-			usleep(10000);
-		if (!s->reaped) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-			s->reaped = true;
-		}
+	died = kt_sched_reap(&s->proc);
+	kt_sched_stop(&s->proc, STOP_GRACE_MS, pump_output, p);
+	kt_sched_describe_exit(s->proc.status, why, sizeof(why));
+	send_event(p, died ? KTSTR_SCHED_DIED : ev, NULL, why);
+	kt_sched_release_fds(&s->proc);
+}
+
+void sched_stop(struct port *p, struct agent_sched *s)
+{
+	finish(p, s, KTSTR_SCHED_STOPPED);
+	if (s->handoff_fd >= 0) {
+		close(s->handoff_fd);
+		unlink(AGENT_HANDOFF_SOCK);
+		s->handoff_fd = -1;
 	}
-	sched_pump(p, s);
-	describe_exit(s->status, why, sizeof(why));
-	send_state(p, died ? "died" : "stopped", NULL, why);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
-	close(s->out_fd);
-	s->pid = -1;
+}
+
+struct handoff_ctx {
+	struct port *p;
+	struct agent_sched *s;
+};
+
+static int on_handoff(enum kt_handoff_op op, struct kt_handoff_msg *reply,
+		      void *ctx)
+{
+	struct handoff_ctx *h = ctx;
+	struct agent_sched *s = h->s;
+	size_t len = sizeof(reply->detail);
+	char *why = reply->detail;
+
+	if (op == KT_HANDOFF_STATUS) {
+		reply->pid = s->released ? -1 : s->proc.pid;
+		return 0;
+	}
+	if (op == KT_HANDOFF_RELEASE) {
+		if (s->released || s->proc.pid <= 0) {
+			snprintf(why, len, "hand-off: the agent's scheduler is not running");
+			return -ESRCH;
+		}
+		finish(h->p, s, KTSTR_SCHED_RELEASED);
+		s->released = true;
+		if (kt_scx_wait_state(KT_SCX_DISABLED, -1, STOP_GRACE_MS)) {
+			snprintf(why, len, "hand-off: sched_ext is %s after stopping %s",
+				 kt_scx_state_name(kt_scx_state()), s->job->sched_path);
+			return -EBUSY;
+		}
+		return 0;
+	}
+	if (!s->released) {
+		snprintf(why, len, "hand-off: nothing to resume, the agent's scheduler was not released");
+		return -EINVAL;
+	}
+	if (kt_scx_state() != KT_SCX_DISABLED) {
+		snprintf(why, len, "hand-off: cannot resume %s, sched_ext is %s",
+			 s->job->sched_path, kt_scx_state_name(kt_scx_state()));
+		return -EBUSY;
+	}
+	s->released = false;
+	if (launch(h->p, s)) {
+		snprintf(why, len, "hand-off: %s did not attach again",
+			 s->job->sched_path);
+		return -EIO;
+	}
+	reply->pid = s->proc.pid;
+	return 0;
+}
+
+void sched_handoff_serve(struct port *p, struct agent_sched *s)
+{
+	struct handoff_ctx h = { .p = p, .s = s };
+
+	kt_handoff_serve(s->handoff_fd, on_handoff, &h);
 }

@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "cmd/cli.h"
+#include "vm/accel.h"
 #include "vm/topology.h"
 
 #define MAX_RUNS 50
@@ -118,6 +119,7 @@ int cmd_bench(int argc, const char **argv)
 		status = vm_cli_resolve(&s, false);
 		if (status)
 			goto out;
+		vm_choose_accel(&s.opts);
 		status = 1;
 		for (int i = 0; i < runs; i++) {
 			if (!boot_pair(&s, &ref[i], &ready[i], &total[i]))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "ktstr_env.h"
 #include "vm/accel.h"
 #include "cmd/cli.h"
 #include "vm/topology.h"
@@ -20,7 +21,6 @@
 #define DEFAULT_TOPOLOGY	"1n1l2c1t"
 #define DEFAULT_MEMORY_MB	512
 #define DEFAULT_TIMEOUT_S	600
-#define PROBE_TIMEOUT_S		20
 
 struct vm_cli vm_cli = {
 	.topology = DEFAULT_TOPOLOGY,
@@ -77,7 +77,7 @@ bool vm_cli_take(poptContext pc, int opt)
 static const char *find_qemu(void)
 {
 	static char found[PATH_MAX];
-	const char *env = getenv("KTSTR_QEMU");
+	const char *env = getenv(KTSTR_ENV_QEMU);
 	const char *path = getenv("PATH");
 	char *dirs, *save = NULL;
 
@@ -94,41 +94,6 @@ static const char *find_qemu(void)
 	}
 	free(dirs);
 	return NULL;
-}
-
-/* Boot the kernel under KVM with `true` as the job: does KVM work here? */
-static int kvm_probe(void *ctx, char *why, size_t len)
-{
-	struct vm_opts o = *(struct vm_opts *)ctx;
-	struct vm_result *r = calloc(1, sizeof(*r));
-	int ok;
-
-	o.cfg.accel = ACCEL_KVM;
-	o.timeout_s = PROBE_TIMEOUT_S;
-	o.kvm_probe = true;
-	o.verbose = 0;
-	o.output_dir = NULL;
-	o.job.command = "true";
-	o.job.argv = NULL;
-	o.job.sched_path = NULL;
-	o.job.interactive = false;
-	o.rootfs.scheduler = NULL;
-	o.rootfs.programs = NULL;
-	o.rootfs.includes = NULL;
-	if (!r)
-		return -1;
-	vm_run(&o, r);
-	ok = r->outcome == VM_EXITED && r->exit_code == 0;
-	if (!ok) {
-		char *nl;
-
-		snprintf(why, len, "%s", r->detail);
-		nl = strchr(why, '\n');
-		if (nl)
-			*nl = '\0';
-	}
-	free(r);
-	return ok ? 0 : -1;
 }
 
 static int check_includes(void)
@@ -271,8 +236,8 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	}
 
 	topology_spec(&o->cfg.topo, spec, sizeof(spec));
-	strlist_pushf(&s->env, "KTSTR_TOPOLOGY=%s", spec);
-	strlist_pushf(&s->env, "KTSTR_SCHEDULER=%s",
+	strlist_pushf(&s->env, KTSTR_ENV_TOPOLOGY "=%s", spec);
+	strlist_pushf(&s->env, KTSTR_ENV_SCHEDULER "=%s",
 		      s->sched_name ? s->sched_name : "");
 
 	o->cfg.qemu = qemu;
@@ -301,10 +266,11 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 s->kernel.tree);
 		o->vmlinux = s->vmlinux;
 	}
-	o->cfg.accel = accel_resolve(accel, qemu, kvm_probe, o);
+	/* auto stays auto here: vm_choose_accel() is a step of the run. */
+	o->cfg.accel = accel;
 	if (vm_cli.verbose)
 		errmsg("kernel %s, topology %s, accel %s, scheduler %s",
-		       s->kernel.image, spec, accel_name(o->cfg.accel),
+		       s->kernel.image, spec, accel_name(accel),
 		       s->sched_name ? s->sched_name : "(kernel default)");
 	return 0;
 bad:

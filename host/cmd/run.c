@@ -15,7 +15,14 @@
 
 #include "util.h"
 #include "cmd/cli.h"
+#include "vm/accel.h"
 
+/*
+ * A test program's result follows kselftest's rule (runner.sh): exit 0 is
+ * ok, KSFT_SKIP is ok # SKIP, anything else is not ok # exit=N. The same
+ * rule decides direct runs, where selftests/run_tests.sh hands the
+ * programs to the kernel's own runner.
+ */
 #define KSFT_SKIP 4
 
 /*
@@ -130,7 +137,7 @@ static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
 			printf("ok %u %s # SKIP\n", num, name);
 			ok = true;
 		} else if (r->exit_code) {
-			printf("not ok %u %s # exit status %d\n", num, name,
+			printf("not ok %u %s # exit=%d\n", num, name,
 			       r->exit_code);
 		} else if (r->sched_died) {
 			printf("not ok %u %s # the scheduler died during the test\n",
@@ -223,11 +230,12 @@ int cmd_run(int argc, const char **argv)
 	}
 	if (check_tests(&tests))
 		goto out;
+	vm_choose_accel(&s.opts);
 	topology_spec(&s.opts.cfg.topo, spec, sizeof(spec));
 	printf("KTAP version 1\n1..%zu\n", tests.n);
 	printf("# ktstr: topology %s, scheduler %s, accel %s\n", spec,
 	       s.sched_name ? s.sched_name : "default (EEVDF)",
-	       s.opts.cfg.accel == ACCEL_KVM ? "kvm" : "tcg");
+	       accel_name(s.opts.cfg.accel));
 	fflush(stdout);
 	status = 0;
 	for (size_t i = 0; i < tests.n; i++) {

@@ -9,6 +9,7 @@
 
 #include "util.h"
 #include "cmd/cli.h"
+#include "vm/accel.h"
 
 int cmd_shell(int argc, const char **argv)
 {
@@ -50,6 +51,7 @@ int cmd_shell(int argc, const char **argv)
 	if (status)
 		return status;
 	s.opts.job.command = exec;
+	vm_choose_accel(&s.opts);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return EXIT_VM_FAILED;

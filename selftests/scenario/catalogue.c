@@ -5,11 +5,11 @@
  * catalogue runs in a couple of minutes under TCG; sizes are relative to
  * the guest's CPUs so every topology gets the same shape.
  */
-#include "catalogue.h"
+#include "scenario.h"
 
 #define SPIN		{ .type = SC_WORK_SPIN }
 
-const struct sc_scenario sc_steady = {
+static const struct sc_scenario sc_steady = {
 	.name = "steady",
 	.doc = "one cgroup over every CPU, one spinner per CPU",
 	.duration_ms = 2000,
@@ -29,7 +29,9 @@ const struct sc_scenario sc_steady = {
 	},
 };
 
-const struct sc_scenario sc_oversubscribed = {
+SC_CANNED(sc_steady);
+
+static const struct sc_scenario sc_oversubscribed = {
 	.name = "oversubscribed",
 	.doc = "three spinners per CPU: equal shares, no long gaps",
 	.duration_ms = 2500,
@@ -48,7 +50,9 @@ const struct sc_scenario sc_oversubscribed = {
 	},
 };
 
-const struct sc_scenario sc_cpuset_disjoint = {
+SC_CANNED(sc_oversubscribed);
+
+static const struct sc_scenario sc_cpuset_disjoint = {
 	.name = "cpuset_disjoint",
 	.doc = "two cgroups on disjoint halves of the CPUs, oversubscribed",
 	.duration_ms = 2000,
@@ -75,7 +79,9 @@ const struct sc_scenario sc_cpuset_disjoint = {
 	},
 };
 
-const struct sc_scenario sc_cpuset_overlap = {
+SC_CANNED(sc_cpuset_disjoint);
+
+static const struct sc_scenario sc_cpuset_overlap = {
 	.name = "cpuset_overlap",
 	.doc = "two cgroups whose cpusets share CPUs in the middle",
 	.duration_ms = 2000,
@@ -104,7 +110,9 @@ const struct sc_scenario sc_cpuset_overlap = {
 	},
 };
 
-const struct sc_scenario sc_cpuset_swap = {
+SC_CANNED(sc_cpuset_overlap);
+
+static const struct sc_scenario sc_cpuset_swap = {
 	.name = "cpuset_swap",
 	.doc = "two Backdrop cgroups swap their cpusets mid-run",
 	.duration_ms = 2400,
@@ -138,7 +146,9 @@ const struct sc_scenario sc_cpuset_swap = {
 	},
 };
 
-const struct sc_scenario sc_cpuset_set_clear = {
+SC_CANNED(sc_cpuset_swap);
+
+static const struct sc_scenario sc_cpuset_set_clear = {
 	.name = "cpuset_set_clear",
 	.doc = "confine a running cgroup to LLC 0, then clear its cpuset",
 	.duration_ms = 2400,
@@ -172,13 +182,15 @@ const struct sc_scenario sc_cpuset_set_clear = {
 	},
 };
 
+SC_CANNED(sc_cpuset_set_clear);
+
 static const struct sc_cgroup extra_cg = {
 	.name = "extra",
 	.cpuset = { .kind = SC_CPUS_SLICE, .idx = 1, .of = 2 },
 	.workers = { { .count = 2, .work = SPIN } },
 };
 
-const struct sc_scenario sc_cgroup_add_remove = {
+static const struct sc_scenario sc_cgroup_add_remove = {
 	.name = "cgroup_add_remove",
 	.doc = "a cgroup is added in step 2; a Backdrop cgroup is removed in step 3",
 	.duration_ms = 2400,
@@ -217,7 +229,9 @@ const struct sc_scenario sc_cgroup_add_remove = {
 	},
 };
 
-const struct sc_scenario sc_move_all_tasks = {
+SC_CANNED(sc_cgroup_add_remove);
+
+static const struct sc_scenario sc_move_all_tasks = {
 	.name = "move_all_tasks",
 	.doc = "every task of one cgroup moves to another with other CPUs",
 	.duration_ms = 2000,
@@ -251,7 +265,9 @@ const struct sc_scenario sc_move_all_tasks = {
 	},
 };
 
-const struct sc_scenario sc_freeze_unfreeze = {
+SC_CANNED(sc_move_all_tasks);
+
+static const struct sc_scenario sc_freeze_unfreeze = {
 	.name = "freeze_unfreeze",
 	.doc = "a cgroup is frozen for a step and thawed; its peers run on",
 	.duration_ms = 2400,
@@ -288,7 +304,9 @@ const struct sc_scenario sc_freeze_unfreeze = {
 	},
 };
 
-const struct sc_scenario sc_affinity_churn = {
+SC_CANNED(sc_freeze_unfreeze);
+
+static const struct sc_scenario sc_affinity_churn = {
 	.name = "affinity_churn",
 	.doc = "workers move themselves to random CPUs, among spinners",
 	.duration_ms = 2000,
@@ -311,7 +329,9 @@ const struct sc_scenario sc_affinity_churn = {
 	},
 };
 
-const struct sc_scenario sc_affinity_ops = {
+SC_CANNED(sc_affinity_churn);
+
+static const struct sc_scenario sc_affinity_ops = {
 	.name = "affinity_ops",
 	.doc = "the executor re-pins workers: random halves in a loop, single CPUs, all CPUs",
 	.duration_ms = 2400,
@@ -361,7 +381,9 @@ const struct sc_scenario sc_affinity_ops = {
 	},
 };
 
-const struct sc_scenario sc_cpu_max = {
+SC_CANNED(sc_affinity_ops);
+
+static const struct sc_scenario sc_cpu_max = {
 	.name = "cpu_max",
 	.doc = "cpu.max holds a cgroup of spinners to half a CPU",
 	.duration_ms = 2500,
@@ -388,7 +410,9 @@ const struct sc_scenario sc_cpu_max = {
 	},
 };
 
-const struct sc_scenario sc_cpu_weight = {
+SC_CANNED(sc_cpu_max);
+
+static const struct sc_scenario sc_cpu_weight = {
 	.name = "cpu_weight",
 	.doc = "siblings with cpu.weight 300 and 100 contend for every CPU",
 	.duration_ms = 2500,
@@ -414,7 +438,9 @@ const struct sc_scenario sc_cpu_weight = {
 	},
 };
 
-const struct sc_scenario sc_nice_sweep = {
+SC_CANNED(sc_cpu_weight);
+
+static const struct sc_scenario sc_nice_sweep = {
 	.name = "nice_sweep",
 	.doc = "nice 0, 5 and 10 side by side; equal nice shares equally",
 	.duration_ms = 2500,
@@ -437,7 +463,9 @@ const struct sc_scenario sc_nice_sweep = {
 	},
 };
 
-const struct sc_scenario sc_fork_churn = {
+SC_CANNED(sc_nice_sweep);
+
+static const struct sc_scenario sc_fork_churn = {
 	.name = "fork_churn",
 	.doc = "fork/exit churn next to spinners, under pids.max",
 	.duration_ms = 2000,
@@ -461,7 +489,9 @@ const struct sc_scenario sc_fork_churn = {
 	},
 };
 
-const struct sc_scenario sc_pipe_pingpong = {
+SC_CANNED(sc_fork_churn);
+
+static const struct sc_scenario sc_pipe_pingpong = {
 	.name = "pipe_pingpong",
 	.doc = "pairs bounce a byte over pipes while spinners load the CPUs",
 	.duration_ms = 2000,
@@ -484,7 +514,9 @@ const struct sc_scenario sc_pipe_pingpong = {
 	},
 };
 
-const struct sc_scenario sc_futex_pingpong = {
+SC_CANNED(sc_pipe_pingpong);
+
+static const struct sc_scenario sc_futex_pingpong = {
 	.name = "futex_pingpong",
 	.doc = "pairs hand a futex back and forth while spinners load the CPUs",
 	.duration_ms = 2000,
@@ -507,7 +539,9 @@ const struct sc_scenario sc_futex_pingpong = {
 	},
 };
 
-const struct sc_scenario sc_futex_fanout = {
+SC_CANNED(sc_futex_pingpong);
+
+static const struct sc_scenario sc_futex_fanout = {
 	.name = "futex_fanout",
 	.doc = "one waker wakes every other worker of its group at once",
 	.duration_ms = 2000,
@@ -530,7 +564,9 @@ const struct sc_scenario sc_futex_fanout = {
 	},
 };
 
-const struct sc_scenario sc_mixed_io_cpu = {
+SC_CANNED(sc_futex_fanout);
+
+static const struct sc_scenario sc_mixed_io_cpu = {
 	.name = "mixed_io_cpu",
 	.doc = "synchronous writes to a loop device next to CPU spinners",
 	.duration_ms = 2000,
@@ -556,7 +592,9 @@ const struct sc_scenario sc_mixed_io_cpu = {
 	},
 };
 
-const struct sc_scenario sc_numa_spanning = {
+SC_CANNED(sc_mixed_io_cpu);
+
+static const struct sc_scenario sc_numa_spanning = {
 	.name = "numa_spanning",
 	.doc = "a cgroup straddling two NUMA nodes, LLC-aligned workers, local memory",
 	.duration_ms = 2000,
@@ -587,7 +625,9 @@ const struct sc_scenario sc_numa_spanning = {
 	},
 };
 
-const struct sc_scenario sc_smt_siblings = {
+SC_CANNED(sc_numa_spanning);
+
+static const struct sc_scenario sc_smt_siblings = {
 	.name = "smt_siblings",
 	.doc = "spinners on the two threads of one core, and on the rest",
 	.duration_ms = 2000,
@@ -613,7 +653,9 @@ const struct sc_scenario sc_smt_siblings = {
 	},
 };
 
-const struct sc_scenario sc_llc_aligned = {
+SC_CANNED(sc_smt_siblings);
+
+static const struct sc_scenario sc_llc_aligned = {
 	.name = "llc_aligned",
 	.doc = "workers pinned to whole LLCs, and cache-pressure workers per LLC",
 	.duration_ms = 2000,
@@ -641,11 +683,13 @@ const struct sc_scenario sc_llc_aligned = {
 	},
 };
 
+SC_CANNED(sc_llc_aligned);
+
 /*
  * One task per CPU at most: a SCHED_IDLE task may wait as long as anything
  * else is runnable on its CPU, so it gets room rather than a longer limit.
  */
-const struct sc_scenario sc_policy_mix = {
+static const struct sc_scenario sc_policy_mix = {
 	.name = "policy_mix",
 	.doc = "normal, batch, idle and a bursty round-robin task side by side",
 	.duration_ms = 2500,
@@ -675,7 +719,9 @@ const struct sc_scenario sc_policy_mix = {
 	},
 };
 
-const struct sc_scenario sc_policy_churn = {
+SC_CANNED(sc_policy_mix);
+
+static const struct sc_scenario sc_policy_churn = {
 	.name = "policy_churn",
 	.doc = "workers cycle normal, batch, idle and fifo among spinners",
 	.duration_ms = 2000,
@@ -698,7 +744,9 @@ const struct sc_scenario sc_policy_churn = {
 	},
 };
 
-const struct sc_scenario sc_memory_knobs = {
+SC_CANNED(sc_policy_churn);
+
+static const struct sc_scenario sc_memory_knobs = {
 	.name = "memory_knobs",
 	.doc = "page-fault churn under memory.max/high/low, swap.max and pids.max",
 	.duration_ms = 2000,
@@ -727,7 +775,9 @@ const struct sc_scenario sc_memory_knobs = {
 	},
 };
 
-const struct sc_scenario sc_mutex_contention = {
+SC_CANNED(sc_memory_knobs);
+
+static const struct sc_scenario sc_mutex_contention = {
 	.name = "mutex_contention",
 	.doc = "a group contends on one process-shared mutex",
 	.duration_ms = 2000,
@@ -749,7 +799,9 @@ const struct sc_scenario sc_mutex_contention = {
 	},
 };
 
-const struct sc_scenario sc_cache_pressure = {
+SC_CANNED(sc_mutex_contention);
+
+static const struct sc_scenario sc_cache_pressure = {
 	.name = "cache_pressure",
 	.doc = "every CPU strides through 4 MiB, twice oversubscribed",
 	.duration_ms = 2000,
@@ -769,7 +821,9 @@ const struct sc_scenario sc_cache_pressure = {
 	},
 };
 
-const struct sc_scenario sc_phases = {
+SC_CANNED(sc_cache_pressure);
+
+static const struct sc_scenario sc_phases = {
 	.name = "phases",
 	.doc = "workers cycle spin, sleep, yield and IO phases",
 	.duration_ms = 2000,
@@ -799,7 +853,9 @@ const struct sc_scenario sc_phases = {
 	},
 };
 
-const struct sc_scenario sc_yield_mixed_bursty = {
+SC_CANNED(sc_phases);
+
+static const struct sc_scenario sc_yield_mixed_bursty = {
 	.name = "yield_mixed_bursty",
 	.doc = "yield-heavy, mixed spin/sleep and bursty workers together",
 	.duration_ms = 2000,
@@ -822,6 +878,8 @@ const struct sc_scenario sc_yield_mixed_bursty = {
 	},
 };
 
+SC_CANNED(sc_yield_mixed_bursty);
+
 static const char * const busy_argv[] = {
 	"/bin/sh", "-c", "i=0; while [ $i -lt 300 ]; do i=$((i+1)); done", NULL,
 };
@@ -830,7 +888,7 @@ static const char * const sleeper_argv[] = { "/bin/sleep", "60", NULL };
 
 static const char * const quick_argv[] = { "/bin/true", NULL };
 
-const struct sc_scenario sc_run_programs = {
+static const struct sc_scenario sc_run_programs = {
 	.name = "run_programs",
 	.doc = "external programs: Backdrop ones span steps, a step's own ends with it",
 	.duration_ms = 2000,
@@ -874,7 +932,9 @@ const struct sc_scenario sc_run_programs = {
 	},
 };
 
-const struct sc_scenario sc_spawn_stop = {
+SC_CANNED(sc_run_programs);
+
+static const struct sc_scenario sc_spawn_stop = {
 	.name = "spawn_stop",
 	.doc = "workers spawned into a running cgroup, then the cgroup is stopped and refilled",
 	.duration_ms = 2000,
@@ -910,7 +970,9 @@ const struct sc_scenario sc_spawn_stop = {
 	},
 };
 
-const struct sc_scenario sc_sched_attach_detach = {
+SC_CANNED(sc_spawn_stop);
+
+static const struct sc_scenario sc_sched_attach_detach = {
 	.name = "sched_attach_detach",
 	.doc = "spinners survive a sched_ext scheduler being attached, replaced and detached",
 	.duration_ms = 3200,
@@ -950,3 +1012,5 @@ const struct sc_scenario sc_sched_attach_detach = {
 		{ },
 	},
 };
+
+SC_CANNED(sc_sched_attach_detach);

@@ -16,43 +16,6 @@
 
 #include "internal.h"
 
-int sc_file_write(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, len);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	return (size_t)n == len ? 0 : -1;
-}
-
-int sc_file_read(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
 int sc_cg_write(const char *cg, const char *file, const char *fmt, ...)
 {
 	char path[320], val[256];
@@ -62,7 +25,7 @@ int sc_cg_write(const char *cg, const char *file, const char *fmt, ...)
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
 	snprintf(path, sizeof(path), "%s/%s", cg, file);
-	return sc_file_write(path, val);
+	return write_file_str(path, val);
 }
 
 int sc_cg_read(const char *cg, const char *file, char *buf, size_t len)
@@ -70,7 +33,7 @@ int sc_cg_read(const char *cg, const char *file, char *buf, size_t len)
 	char path[320];
 
 	snprintf(path, sizeof(path), "%s/%s", cg, file);
-	return sc_file_read(path, buf, len);
+	return read_file_str(path, buf, len);
 }
 
 /* Enable each of @controllers (space separated) in @cg's subtree. */

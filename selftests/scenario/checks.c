@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Checks over what the workers and cgroups reported, with thresholds from
- * four layers: the defaults, the scheduler, the test, the environment
- * (KTSTR_SCENARIO_LIMITS). Every failure names the cgroup, worker, CPU,
- * the measured value and the limit. Defaults are set for TCG on two host
- * cores and documented in Documentation/scenarios.rst.
+ * four layers: the defaults, the test, the test's entry for the scheduler
+ * under test, the environment (KTSTR_SCENARIO_LIMITS). A scheduler that
+ * does not implement a cgroup feature is not failed for it: that is
+ * detected at run time (see not_applicable()), not listed per scheduler.
+ * Every failure names the cgroup, worker, CPU, the measured value and the
+ * limit. Defaults are set for TCG on two host cores and documented in
+ * Documentation/scenarios.rst.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,15 +45,6 @@ static const struct sc_limits sc_defaults = {
 	.weight_tol = 2.0,
 	.throttle_tol = 0.5,
 	.throttle_min = 0,
-};
-
-/*
- * Per-scheduler thresholds. A scheduler that does not implement a cgroup
- * feature is not failed for it: that is detected at run time (see
- * not_applicable()), not listed here.
- */
-static const struct sc_sched_limits sc_builtin[] = {
-	{ .sched = NULL },
 };
 
 static void merge(struct sc_limits *d, const struct sc_limits *s)
@@ -138,7 +132,6 @@ void sc_limits_resolve(const struct sc_scenario *s, const char *sched,
 		       struct sc_limits *out)
 {
 	*out = sc_defaults;
-	merge_sched(out, sc_builtin, sched);
 	merge(out, &s->limits);
 	merge_sched(out, s->sched_limits, sched);
 	merge_env(out);
@@ -261,15 +254,14 @@ static void check_not_starved(struct sc_exec *x)
 		if (!usable(w) || w->min_win_step < 0 ||
 		    w->min_win_units >= x->lim.min_units)
 			continue;
-		sc_fail(x, SC_CHECK_NOT_STARVED, x->cgs[w->cg].name, w->index,
-			w->pid, w->fin.last_cpu, (double)w->min_win_units,
-			x->lim.min_units,
-			"made %llu work units in %llu ms of step \"%s\", on a CPU for %llu ms of it (%llu units in its life)",
-			(unsigned long long)w->min_win_units,
-			(unsigned long long)w->min_win_ms,
-			sc_step_name(x, w->min_win_step),
-			(unsigned long long)w->min_win_cpu_ms,
-			(unsigned long long)w->fin.units);
+		sc_fail_worker(x, SC_CHECK_NOT_STARVED, w, w->fin.last_cpu,
+			       (double)w->min_win_units, x->lim.min_units,
+			       "made %llu work units in %llu ms of step \"%s\", on a CPU for %llu ms of it (%llu units in its life)",
+			       (unsigned long long)w->min_win_units,
+			       (unsigned long long)w->min_win_ms,
+			       sc_step_name(x, w->min_win_step),
+			       (unsigned long long)w->min_win_cpu_ms,
+			       (unsigned long long)w->fin.units);
 		set_step(x, before, w->min_win_step);
 	}
 }
@@ -323,13 +315,12 @@ static void check_fairness(struct sc_exec *x)
 		if (spread <= x->lim.max_spread)
 			continue;
 		before = x->r->nr_details;
-		sc_fail(x, SC_CHECK_FAIRNESS, x->cgs[x->wk[lo].cg].name,
-			x->wk[lo].index, x->wk[lo].pid, x->wk[lo].fin.last_cpu,
-			spread, x->lim.max_spread,
-			"CPU share %.1f%% (worker %d) vs %.1f%% (worker %d) among %d peers: spread %.2f > %.2f",
-			100 * share(&x->wk[lo]), x->wk[lo].index,
-			100 * share(&x->wk[hi]), x->wk[hi].index, peers, spread,
-			x->lim.max_spread);
+		sc_fail_worker(x, SC_CHECK_FAIRNESS, &x->wk[lo],
+			       x->wk[lo].fin.last_cpu, spread, x->lim.max_spread,
+			       "CPU share %.1f%% (worker %d) vs %.1f%% (worker %d) among %d peers: spread %.2f > %.2f",
+			       100 * share(&x->wk[lo]), x->wk[lo].index,
+			       100 * share(&x->wk[hi]), x->wk[hi].index, peers,
+			       spread, x->lim.max_spread);
 		set_step(x, before, x->wk[lo].owner);
 	}
 }
@@ -343,11 +334,11 @@ static void check_gap(struct sc_exec *x)
 
 		if (!usable(w) || ms <= x->lim.max_gap_ms)
 			continue;
-		sc_fail(x, SC_CHECK_GAP, x->cgs[w->cg].name, w->index, w->pid,
-			w->fin.gap_cpu, ms, x->lim.max_gap_ms,
-			"waited %.0f ms on a run queue between two work units (limit %u ms), until %.2f s into the scenario, on CPU %d",
-			ms, x->lim.max_gap_ms,
-			(w->fin.max_gap_at_ns - x->t0) / 1e9, w->fin.gap_cpu);
+		sc_fail_worker(x, SC_CHECK_GAP, w, w->fin.gap_cpu, ms,
+			       x->lim.max_gap_ms,
+			       "waited %.0f ms on a run queue between two work units (limit %u ms), until %.2f s into the scenario, on CPU %d",
+			       ms, x->lim.max_gap_ms,
+			       (w->fin.max_gap_at_ns - x->t0) / 1e9, w->fin.gap_cpu);
 		set_step(x, before, step_at(x, w->fin.max_gap_at_ns));
 	}
 }
@@ -371,10 +362,10 @@ static void check_isolation(struct sc_exec *x)
 			cpu = sc_mask_nth(&bad, 0);
 			sc_mask_format(&w->allowed[e], allowed, sizeof(allowed));
 			before = x->r->nr_details;
-			sc_fail(x, SC_CHECK_ISOLATION, x->cgs[w->cg].name,
-				w->index, w->pid, cpu, sc_mask_count(&bad), 0,
-				"ran on CPU %d (%u CPUs in all) outside its cpuset %s (cpuset epoch %u)",
-				cpu, sc_mask_count(&bad), allowed, e);
+			sc_fail_worker(x, SC_CHECK_ISOLATION, w, cpu,
+				       sc_mask_count(&bad), 0,
+				       "ran on CPU %d (%u CPUs in all) outside its cpuset %s (cpuset epoch %u)",
+				       cpu, sc_mask_count(&bad), allowed, e);
 			set_step(x, before, w->epoch_step[e]);
 			break;
 		}
@@ -402,10 +393,10 @@ static void check_weight(struct sc_exec *x)
 			q = got / want;
 			if (q <= x->lim.weight_tol && q >= 1 / x->lim.weight_tol)
 				continue;
-			sc_fail(x, SC_CHECK_WEIGHT, a->name, -1, 0, -1, got, want,
-				"cpu.weight %u:%u (%s:%s) expects %.2fx, measured %.2fx (%.2f vs %.2f CPUs); tolerance x%.2f",
-				a->weight, b->weight, a->name, b->name, want, got,
-				ra, rb, x->lim.weight_tol);
+			sc_fail_cg(x, SC_CHECK_WEIGHT, a->name, got, want,
+				   "cpu.weight %u:%u (%s:%s) expects %.2fx, measured %.2fx (%.2f vs %.2f CPUs); tolerance x%.2f",
+				   a->weight, b->weight, a->name, b->name, want,
+				   got, ra, rb, x->lim.weight_tol);
 			set_step(x, before, a->owner);
 		}
 	}
@@ -425,15 +416,15 @@ static void check_throttle(struct sc_exec *x)
 		hi = quota * (1 + x->lim.throttle_tol);
 		lo = quota * x->lim.throttle_min;
 		if (cpus > hi)
-			sc_fail(x, SC_CHECK_THROTTLE, c->name, -1, 0, -1, cpus, hi,
-				"used %.2f CPUs under cpu.max %u %u (%.2f CPUs, at most %.2f allowed), throttled %llu times",
-				cpus, c->quota_us, c->period_us, quota, hi,
-				(unsigned long long)c->acc_throttled);
+			sc_fail_cg(x, SC_CHECK_THROTTLE, c->name, cpus, hi,
+				   "used %.2f CPUs under cpu.max %u %u (%.2f CPUs, at most %.2f allowed), throttled %llu times",
+				   cpus, c->quota_us, c->period_us, quota, hi,
+				   (unsigned long long)c->acc_throttled);
 		else if (cpus < lo)
-			sc_fail(x, SC_CHECK_THROTTLE, c->name, -1, 0, -1, cpus, lo,
-				"used only %.2f CPUs under cpu.max %u %u (%.2f CPUs, at least %.2f expected), throttled %llu times",
-				cpus, c->quota_us, c->period_us, quota, lo,
-				(unsigned long long)c->acc_throttled);
+			sc_fail_cg(x, SC_CHECK_THROTTLE, c->name, cpus, lo,
+				   "used only %.2f CPUs under cpu.max %u %u (%.2f CPUs, at least %.2f expected), throttled %llu times",
+				   cpus, c->quota_us, c->period_us, quota, lo,
+				   (unsigned long long)c->acc_throttled);
 		set_step(x, before, c->owner);
 	}
 }

@@ -32,19 +32,20 @@ const char *sc_step_name(const struct sc_exec *x, int step)
 	return x->steps[step].name;
 }
 
-void sc_fail(struct sc_exec *x, enum sc_check c, const char *cg, int worker,
-	     pid_t pid, int cpu, double value, double limit, const char *fmt,
-	     ...)
+static __printf(9, 0) void vfail(struct sc_exec *x, enum sc_check c,
+				 const char *cg, int worker, pid_t pid, int cpu,
+				 double value, double limit, const char *fmt,
+				 va_list ap)
 {
 	struct sc_result *r = x->r;
 	struct sc_detail *d;
-	va_list ap;
+	va_list aq;
 
 	r->fired |= SC_BIT(c);
 	if (c == SC_CHECK_HARNESS && !r->why[0]) {
-		va_start(ap, fmt);
-		vsnprintf(r->why, sizeof(r->why), fmt, ap);
-		va_end(ap);
+		va_copy(aq, ap);
+		vsnprintf(r->why, sizeof(r->why), fmt, aq);
+		va_end(aq);
 	}
 	if (r->nr_details >= SC_MAX_DETAILS) {
 		r->dropped++;
@@ -60,8 +61,80 @@ void sc_fail(struct sc_exec *x, enum sc_check c, const char *cg, int worker,
 	d->value = value;
 	d->limit = limit;
 	snprintf(d->step, sizeof(d->step), "%s", sc_step_name(x, x->cur));
-	va_start(ap, fmt);
 	vsnprintf(d->text, sizeof(d->text), fmt, ap);
+}
+
+void sc_fail(struct sc_exec *x, enum sc_check c, const char *cg, int worker,
+	     pid_t pid, int cpu, double value, double limit, const char *fmt,
+	     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, c, cg, worker, pid, cpu, value, limit, fmt, ap);
+	va_end(ap);
+}
+
+void sc_harness_fail(struct sc_exec *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, SC_CHECK_HARNESS, "", SC_NO_WORKER, 0, SC_NO_CPU, 0, 0, fmt,
+	      ap);
+	va_end(ap);
+}
+
+void sc_harness_fail_cg(struct sc_exec *x, const char *cg, const char *fmt,
+			...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, SC_CHECK_HARNESS, cg, SC_NO_WORKER, 0, SC_NO_CPU, 0, 0, fmt,
+	      ap);
+	va_end(ap);
+}
+
+void sc_harness_fail_worker(struct sc_exec *x, const struct sc_wk *w,
+			    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, SC_CHECK_HARNESS, x->cgs[w->cg].name, w->index, w->pid,
+	      SC_NO_CPU, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
+void sc_harness_fail_pid(struct sc_exec *x, pid_t pid, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, SC_CHECK_HARNESS, "", SC_NO_WORKER, pid, SC_NO_CPU, 0, 0, fmt,
+	      ap);
+	va_end(ap);
+}
+
+void sc_fail_worker(struct sc_exec *x, enum sc_check c, const struct sc_wk *w,
+		    int cpu, double value, double limit, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, c, x->cgs[w->cg].name, w->index, w->pid, cpu, value, limit,
+	      fmt, ap);
+	va_end(ap);
+}
+
+void sc_fail_cg(struct sc_exec *x, enum sc_check c, const char *cg,
+		double value, double limit, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(x, c, cg, SC_NO_WORKER, 0, SC_NO_CPU, value, limit, fmt, ap);
 	va_end(ap);
 }
 
@@ -84,8 +157,8 @@ static __printf(4, 5) int knob(struct sc_exec *x, struct sc_cg *c, const char *f
 	va_end(ap);
 	if (!sc_cg_write(c->path, file, "%s", val))
 		return 0;
-	sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, 0, 0,
-		"write \"%s\" to %s: %s", val, file, strerror(errno));
+	sc_harness_fail_cg(x, c->name, "write \"%s\" to %s: %s", val, file,
+			   strerror(errno));
 	return -1;
 }
 
@@ -109,10 +182,9 @@ int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
 	if (!def->name || !def->name[0] || strlen(def->name) >= SC_NAME_MAX ||
 	    strchr(def->name, '/') || sc_cg_find(x, def->name) >= 0 ||
 	    x->ncg >= SC_MAX_CGS) {
-		sc_fail(x, SC_CHECK_HARNESS, def->name ? def->name : "", -1, 0,
-			-1, 0, 0,
-			"cannot add cgroup \"%s\": empty, too long, taken, or more than %d cgroups",
-			def->name ? def->name : "", SC_MAX_CGS);
+		sc_harness_fail_cg(x, def->name ? def->name : "",
+				   "cannot add cgroup \"%s\": empty, too long, taken, or more than %d cgroups",
+				   def->name ? def->name : "", SC_MAX_CGS);
 		return -1;
 	}
 	idx = x->ncg++;
@@ -123,15 +195,14 @@ int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
 	c->def = def;
 	c->owner = owner;
 	if (mkdir(c->path, 0755)) {
-		sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, 0, 0,
-			"mkdir %s: %s", c->path, strerror(errno));
+		sc_harness_fail_cg(x, c->name, "mkdir %s: %s", c->path,
+				   strerror(errno));
 		return -1;
 	}
 	c->alive = 1;
 	if (def->cpuset.kind != SC_CPUS_INHERIT) {
 		if (sc_cpus_resolve(x->topo, &def->cpuset, &m, err, sizeof(err))) {
-			sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, 0, 0,
-				"cpuset: %s", err);
+			sc_harness_fail_cg(x, c->name, "cpuset: %s", err);
 			return -1;
 		}
 		sc_mask_format(&m, list, sizeof(list));
@@ -142,7 +213,7 @@ int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
 		c->cpus = x->topo->online;
 	if (sc_mems_resolve(x->topo, &def->mems, &c->cpus, list, sizeof(list),
 			    err, sizeof(err))) {
-		sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, 0, 0, "%s", err);
+		sc_harness_fail_cg(x, c->name, "%s", err);
 		return -1;
 	}
 	if (list[0] && knob(x, c, "cpuset.mems", "%s", list))
@@ -197,7 +268,6 @@ static void hold_begin(struct sc_exec *x, struct sc_step_rec *rec)
 {
 	x->in_hold = 1;
 	rec->hold_start_ns = sc_now_ns();
-	x->hold_t0 = rec->hold_start_ns;
 	for (int i = 0; i < x->ncg; i++) {
 		struct sc_cg *c = &x->cgs[i];
 
@@ -252,9 +322,9 @@ static void sched_died(struct sc_exec *x, int step, const char *when,
 		       const char *why, double into_ms, double planned_ms)
 {
 	x->r->sched_died_step = step;
-	sc_fail(x, SC_CHECK_SCHED_ALIVE, "", -1, 0, -1, into_ms / 1000.0,
-		planned_ms / 1000.0, "scheduler died %s step %d/%d \"%s\": %s",
-		when, step + 1, x->nsteps, sc_step_name(x, step), why);
+	sc_fail_cg(x, SC_CHECK_SCHED_ALIVE, "", into_ms / 1000.0,
+		   planned_ms / 1000.0, "scheduler died %s step %d/%d \"%s\": %s",
+		   when, step + 1, x->nsteps, sc_step_name(x, step), why);
 }
 
 /* Run step @i; 1 if the scheduler died, -1 on a failure, 0 if fine. */
@@ -316,17 +386,17 @@ static int run_step(struct sc_exec *x, int i)
 static void step_teardown(struct sc_exec *x, int owner)
 {
 	sc_progs_kill(x, owner);
-	sc_collect(x, owner, -1);
+	sc_collect(x, owner, SC_CG_ANY);
 	for (int i = x->ncg - 1; i >= 0; i--) {
 		struct sc_cg *c = &x->cgs[i];
 
-		if (!c->alive || (owner != -2 && c->owner != owner))
+		if (!c->alive || (owner != SC_OWNER_ALL && c->owner != owner))
 			continue;
 		/* Backdrop workers may have been spawned here by an op. */
-		sc_collect(x, -2, i);
+		sc_collect(x, SC_OWNER_ALL, i);
 		if (sc_cg_remove(c->path, 5000))
-			sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, 0, 0,
-				"remove %s: %s", c->path, strerror(errno));
+			sc_harness_fail_cg(x, c->name, "remove %s: %s", c->path,
+					   strerror(errno));
 		c->alive = 0;
 	}
 }
@@ -394,7 +464,7 @@ static int root_setup(struct sc_exec *x)
 	char err[256];
 
 	if (sc_cg_enable(SC_CG_ROOT, SC_CONTROLLERS, err, sizeof(err))) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0, "%s", err);
+		sc_harness_fail(x, "%s", err);
 		return -1;
 	}
 	sc_cg_remove_stale(SC_CG_ROOT, "ktstr-sc-");
@@ -403,8 +473,8 @@ static int root_setup(struct sc_exec *x)
 	sc_cg_remove_tree(x->root, 2000);
 	if (mkdir(x->root, 0755) ||
 	    sc_cg_enable(x->root, SC_CONTROLLERS, err, sizeof(err))) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"cgroup %s: %s", x->root, errno ? strerror(errno) : err);
+		sc_harness_fail(x, "cgroup %s: %s", x->root,
+				errno ? strerror(errno) : err);
 		return -1;
 	}
 	return 0;
@@ -454,9 +524,9 @@ static void scenario(struct sc_exec *x)
 		return;
 	}
 	for (const struct sc_cgroup *c = x->s->backdrop.cgroups; c && c->name; c++)
-		if (sc_cg_create(x, c, -1))
+		if (sc_cg_create(x, c, SC_OWNER_BACKDROP))
 			return;
-	if (sc_ops_apply(x, x->s->backdrop.ops, -1))
+	if (sc_ops_apply(x, x->s->backdrop.ops, SC_OWNER_BACKDROP))
 		return;
 	for (i = 0; i < x->nsteps; i++) {
 		x->cur = i;
@@ -496,8 +566,8 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	}
 	x->s = s;
 	x->r = r;
-	x->cur = -1;
-	x->io_loop_fd = -1;
+	x->cur = SC_OWNER_BACKDROP;
+	x->io.loop_fd = -1;
 	x->sched_name = getenv("KTSTR_SCHEDULER");
 	x->t0 = sc_now_ns();
 	x->seed = s->seed;
@@ -508,12 +578,11 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	sc_limits_resolve(s, x->sched_name, &x->lim);
 	r->limits = x->lim;
 	if (validate(x, why, sizeof(why))) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"invalid scenario: %s", why);
+		sc_harness_fail(x, "invalid scenario: %s", why);
 		goto out_free;
 	}
 	if (sc_topo_read(x->topo, err, sizeof(err))) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0, "%s", err);
+		sc_harness_fail(x, "%s", err);
 		goto out_free;
 	}
 	if (!needs_met(x, why, sizeof(why))) {
@@ -533,8 +602,7 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (x->shm == MAP_FAILED) {
 		x->shm = NULL;
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"mmap shared slots: %s", strerror(errno));
+		sc_harness_fail(x, "mmap shared slots: %s", strerror(errno));
 		goto out_free;
 	}
 	rt_ok = !sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &rt);
@@ -542,8 +610,8 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	if (!root_setup(x) && (!sc_scenario_needs_io(s) || !sc_io_setup(x)))
 		scenario(x);
 	/* Whatever happened, leave nothing behind and lose no report. */
-	step_teardown(x, -2);
-	sc_progs_kill(x, -2);
+	step_teardown(x, SC_OWNER_ALL);
+	sc_progs_kill(x, SC_OWNER_ALL);
 	sc_sched_teardown(x);
 	sc_io_teardown(x);
 	if (x->root[0])

@@ -13,6 +13,8 @@
 
 #include "kselftest.h"		/* __printf */
 #include "scenario.h"
+#include "../lib/file.h"
+#include "../lib/scheduler.h"
 
 #define SC_MAX_CGS		16
 #define SC_MAX_WORKERS		128
@@ -95,9 +97,18 @@ void sc_mask_or(struct sc_mask *d, const struct sc_mask *s);
 void sc_mask_andnot(struct sc_mask *d, const struct sc_mask *s);
 int sc_mask_empty(const struct sc_mask *m);
 
+/* The old names of read_file_str() and write_file_str() (lib/file.h). */
+static inline int sc_file_read(const char *path, char *buf, size_t len)
+{
+	return read_file_str(path, buf, len);
+}
+
+static inline int sc_file_write(const char *path, const char *val)
+{
+	return write_file_str(path, val);
+}
+
 /* cgroup.c */
-int sc_file_write(const char *path, const char *val);
-int sc_file_read(const char *path, char *buf, size_t len);
 __printf(3, 4)
 int sc_cg_write(const char *cg, const char *file, const char *fmt, ...);
 int sc_cg_read(const char *cg, const char *file, char *buf, size_t len);
@@ -180,7 +191,9 @@ struct sc_kstats {
 int sc_kstats_read(pid_t pid, struct sc_kstats *k);
 __u64 sc_pid_cpu_ns(pid_t pid);
 
-/* workers.c: the process side. */
+struct sc_exec;
+
+/* worker_proc.c: inside a worker process. */
 struct sc_wctx {
 	struct sc_slot *slot;
 	struct sc_chan *chan;
@@ -205,6 +218,8 @@ int sc_stopping(const struct sc_wctx *w);
 void sc_spin_block(unsigned int blocks);
 void sc_spin(unsigned int iters);
 void sc_sleep_ns(__u64 ns);
+void sc_worker_main(struct sc_exec *x, struct sc_wctx *w, const char *cg,
+		    const struct sc_mask *aff, int set_aff, pid_t parent);
 
 /* One entry point per group of work types. */
 int sc_work_cpu(struct sc_wctx *w);	/* spin, yield, mixed, bursty, cache */
@@ -216,14 +231,21 @@ int sc_io_unit(struct sc_wctx *w, int *fd, void *buf);
 int sc_futex_wait(__u32 *addr, __u32 val, unsigned int ms);
 int sc_futex_wake(__u32 *addr, int n);
 
-/* Executor state. */
-struct sc_exec;
+/*
+ * Executor state. Who owns a cgroup, a worker or a program: the step that
+ * created it (its index), or the Backdrop. The step index is also where
+ * the executor is: SC_OWNER_BACKDROP while it sets the Backdrop up.
+ * SC_OWNER_ALL selects every owner; SC_CG_ANY every cgroup.
+ */
+#define SC_OWNER_BACKDROP	(-1)
+#define SC_OWNER_ALL		(-2)
+#define SC_CG_ANY		(-1)
 
 struct sc_cg {
 	char name[SC_NAME_MAX];
 	char path[256];
 	const struct sc_cgroup *def;
-	int owner;		/* -1 Backdrop, else the step */
+	int owner;		/* SC_OWNER_BACKDROP, else the step */
 	int alive, frozen;
 	struct sc_mask cpus;	/* cpuset.cpus.effective */
 	unsigned int weight;
@@ -241,7 +263,7 @@ struct sc_wk {
 	int cg;			/* index into cgs */
 	int group;		/* worker group in its cgroup (or op spawn) */
 	int index;		/* worker number within its cgroup */
-	int owner;		/* -1 Backdrop, else the step */
+	int owner;		/* SC_OWNER_BACKDROP, else the step */
 	const struct sc_workers *spec;
 	int live;
 	unsigned int nr_epochs;
@@ -270,12 +292,12 @@ struct sc_prog {
 };
 
 struct sc_sched {
-	char name[64];
-	pid_t pid;
-	int pidfd;
+	struct kt_sched proc;	/* lib/scheduler.h: name, pid, pidfd */
 	int scx;		/* a sched_ext scheduler: its state is checked */
 	int owned;		/* our child: reap it */
 	int standin;
+	int boot;		/* the agent's, taken over by hand-off */
+	int released;		/* handed back to the agent: not watched */
 };
 
 struct sc_step_rec {
@@ -285,51 +307,97 @@ struct sc_step_rec {
 	int cut;		/* the hold ended early */
 };
 
+/* The synchronous IO target: a loop device, else its backing file. */
+struct sc_io_target {
+	char path[96];		/* what workers write to */
+	char backing[96];	/* the sparse file on /tmp */
+	int loop_fd;		/* the loop device, -1 if none */
+};
+
+/* One scenario run, grouped by who owns each part. */
 struct sc_exec {
+	/* The run: what was asked and where the verdict goes (sc_run()). */
 	const struct sc_scenario *s;
 	struct sc_result *r;
 	struct sc_topo *topo;
 	struct sc_limits lim;
-	const char *sched_name;	/* KTSTR_SCHEDULER */
+	__u64 t0, seed;
+
+	/* The step sequence and its holds (executor.c). */
+	struct sc_step_rec steps[SC_MAX_STEPS];
+	int nsteps;
+	int cur;		/* the step running, or SC_OWNER_BACKDROP */
+	int in_hold;
+
+	/* Cgroups under the scenario's root (executor.c, ops.c). */
 	char root[128];
-	char io_path[96], io_backing[96];
-	int io_loop_fd;
-	struct sc_shm *shm;
-	unsigned int nr_slots, nr_chans;
 	struct sc_cg cgs[SC_MAX_CGS];
 	int ncg;
+
+	/* Workers and the memory they share with it (worker_pool.c). */
+	struct sc_shm *shm;
+	unsigned int nr_slots, nr_chans;
 	struct sc_wk wk[SC_MAX_WORKERS];
 	int nwk;
 	int pipes[SC_MAX_WORKERS * 2];	/* fds the executor still holds */
 	int npipes;
+
+	/* Programs the ops run (ops.c). */
 	struct sc_prog progs[SC_MAX_PROGS];
 	int nprog;
+
+	/* Where SC_WORK_IO_SYNC workers write (work_io.c). */
+	struct sc_io_target io;
+
+	/* The schedulers watched and attached (sched.c). */
+	const char *sched_name;	/* KTSTR_SCHEDULER */
 	struct sc_sched sched[SC_MAX_SCHEDS];
 	int nsched;
-	struct sc_step_rec steps[SC_MAX_STEPS];
-	int nsteps, cur;	/* cur: -1 Backdrop setup */
-	int in_hold;
-	__u64 t0, hold_t0;
-	__u64 seed;
-	int failed_setup;
 	char sched_bin[256];
 	char sched_args[512];
-	char sched_log[128];
+	char sched_log[128];	/* their output, and the programs' */
 	int scx_used;		/* a sched_ext scheduler ran */
 	char scx_ops[64];
 };
 
-/* executor.c */
+/*
+ * executor.c: a failure, one detail of the verdict. sc_fail() says it
+ * all: the check, the cgroup (or ""), the worker's index in it (or
+ * SC_NO_WORKER) and pid (or 0), the CPU (or SC_NO_CPU), the value
+ * measured and its limit. The others say what the common cases need.
+ */
 __printf(9, 10)
 void sc_fail(struct sc_exec *x, enum sc_check c, const char *cg, int worker,
 	     pid_t pid, int cpu, double value, double limit, const char *fmt,
 	     ...);
+/* The scenario did not run as declared (SC_CHECK_HARNESS) ... */
+__printf(2, 3)
+void sc_harness_fail(struct sc_exec *x, const char *fmt, ...);
+/* ... about cgroup @cg, */
+__printf(3, 4)
+void sc_harness_fail_cg(struct sc_exec *x, const char *cg, const char *fmt,
+			...);
+/* ... about worker @w, */
+__printf(3, 4)
+void sc_harness_fail_worker(struct sc_exec *x, const struct sc_wk *w,
+			    const char *fmt, ...);
+/* ... about process @pid (a program, a scheduler). */
+__printf(3, 4)
+void sc_harness_fail_pid(struct sc_exec *x, pid_t pid, const char *fmt, ...);
+/* Check @c failed for worker @w, on @cpu (or SC_NO_CPU). */
+__printf(7, 8)
+void sc_fail_worker(struct sc_exec *x, enum sc_check c, const struct sc_wk *w,
+		    int cpu, double value, double limit, const char *fmt, ...);
+/* Check @c failed for cgroup @cg as a whole ("": the scenario). */
+__printf(6, 7)
+void sc_fail_cg(struct sc_exec *x, enum sc_check c, const char *cg,
+		double value, double limit, const char *fmt, ...);
 int sc_cg_find(struct sc_exec *x, const char *name);
 int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner);
 void sc_hold_windows_open(struct sc_exec *x);
 const char *sc_step_name(const struct sc_exec *x, int step);
 
-/* workers.c: the executor side. */
+/* worker_pool.c: the executor's side of its workers. */
 int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		   int group, int owner);
 void sc_collect(struct sc_exec *x, int owner, int cg);
@@ -340,6 +408,8 @@ void sc_epoch_begin(struct sc_exec *x, struct sc_wk *w,
 		    const struct sc_mask *next);
 void sc_epoch_end(struct sc_exec *x, struct sc_wk *w,
 		  const struct sc_mask *now);
+
+/* work_io.c: the IO target, set up and torn down by the executor. */
 int sc_io_setup(struct sc_exec *x);
 void sc_io_teardown(struct sc_exec *x);
 

@@ -138,7 +138,7 @@ static int slurp(pid_t pid, const char *file, char *buf, size_t len)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	return sc_file_read(path, buf, len);
+	return read_file_str(path, buf, len);
 }
 
 /* CPU time of a live (or zombie) @pid, from its schedstat. */

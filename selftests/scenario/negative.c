@@ -5,7 +5,7 @@
  * CPU, value and threshold. Checks that may not apply to a scheduler are
  * forced on here: the point is that they fire.
  */
-#include "catalogue.h"
+#include "scenario.h"
 
 #define SPIN		{ .type = SC_WORK_SPIN }
 
@@ -15,7 +15,7 @@ static const char * const freeze_stuck[] = {
 	NULL,
 };
 
-const struct sc_scenario sc_neg_not_starved = {
+static const struct sc_scenario sc_neg_not_starved = {
 	.name = "neg_not_starved",
 	.doc = "a cgroup frozen by someone else makes no progress; teardown still collects it",
 	.duration_ms = 1500,
@@ -48,6 +48,8 @@ const struct sc_scenario sc_neg_not_starved = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_not_starved);
+
 /* One of three equal peers is stopped by someone else: it gets no CPU. */
 static const char * const stop_first[] = {
 	"/bin/sh", "-c",
@@ -55,7 +57,7 @@ static const char * const stop_first[] = {
 	NULL,
 };
 
-const struct sc_scenario sc_neg_fairness = {
+static const struct sc_scenario sc_neg_fairness = {
 	.name = "neg_fairness",
 	.doc = "one of three equal spinners is SIGSTOPped by someone else; teardown continues it",
 	.duration_ms = 2000,
@@ -83,12 +85,14 @@ const struct sc_scenario sc_neg_fairness = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_fairness);
+
 /*
  * A SCHED_FIFO hog on the victim's only CPU, spinning 900 ms of every
  * second. It pauses so per-CPU kworkers run too: a kworker starved while
  * holding cgroup_mutex would stall every cgroup write, teardown's too.
  */
-const struct sc_scenario sc_neg_gap = {
+static const struct sc_scenario sc_neg_gap = {
 	.name = "neg_gap",
 	.doc = "a pinned worker shares its CPU with a SCHED_FIFO spinner",
 	.duration_ms = 2500,
@@ -119,6 +123,8 @@ const struct sc_scenario sc_neg_gap = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_gap);
+
 /* Someone moves the workers out of their cgroup: they leave its cpuset. */
 static const char * const leak_tasks[] = {
 	"/bin/sh", "-c",
@@ -126,7 +132,7 @@ static const char * const leak_tasks[] = {
 	NULL,
 };
 
-const struct sc_scenario sc_neg_isolation = {
+static const struct sc_scenario sc_neg_isolation = {
 	.name = "neg_isolation",
 	.doc = "workers of a cpuset cgroup are moved to the root cgroup behind the executor's back",
 	.duration_ms = 2000,
@@ -155,8 +161,10 @@ const struct sc_scenario sc_neg_isolation = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_isolation);
+
 /* cpu.weight 300:100, but on disjoint CPUs: no contention, ratio ~1. */
-const struct sc_scenario sc_neg_weight = {
+static const struct sc_scenario sc_neg_weight = {
 	.name = "neg_weight",
 	.doc = "cpu.weight siblings that never contend: the share ratio ignores the weights",
 	.duration_ms = 2000,
@@ -185,12 +193,14 @@ const struct sc_scenario sc_neg_weight = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_weight);
+
 /* cpu.max is lifted behind the executor's back: usage far above quota. */
 static const char * const lift_quota[] = {
 	"/bin/sh", "-c", "echo max > \"$SC_CGROUP_ROOT/capped/cpu.max\"", NULL,
 };
 
-const struct sc_scenario sc_neg_throttle = {
+static const struct sc_scenario sc_neg_throttle = {
 	.name = "neg_throttle",
 	.doc = "a cgroup declared at 0.2 CPUs whose cpu.max is lifted by someone else",
 	.duration_ms = 2000,
@@ -219,10 +229,12 @@ const struct sc_scenario sc_neg_throttle = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_throttle);
+
 static const char * const short_life[] = { "/bin/sleep", "1", NULL };
 
 /* A stand-in scheduler that exits one second into a four-second hold. */
-const struct sc_scenario sc_neg_sched_alive = {
+static const struct sc_scenario sc_neg_sched_alive = {
 	.name = "neg_sched_alive",
 	.doc = "the watched scheduler (a stand-in process) dies during a hold",
 	.backdrop = {
@@ -252,12 +264,14 @@ const struct sc_scenario sc_neg_sched_alive = {
 	},
 };
 
+SC_NEGATIVE(sc_neg_sched_alive);
+
 static const char * const kill_sched[] = {
 	"/bin/sh", "-c", "sleep 1; kill -9 $SC_SCHED_PID", NULL,
 };
 
 /* The real thing: an attached sched_ext scheduler is SIGKILLed. */
-const struct sc_scenario sc_neg_sched_killed = {
+static const struct sc_scenario sc_neg_sched_killed = {
 	.name = "neg_sched_killed",
 	.doc = "an attached sched_ext scheduler is SIGKILLed during a hold",
 	.needs = SC_NEED_SCHED_BIN,
@@ -291,3 +305,38 @@ const struct sc_scenario sc_neg_sched_killed = {
 		{ },
 	},
 };
+
+SC_NEGATIVE(sc_neg_sched_killed);
+
+/*
+ * The harness itself: an op that cannot run as declared (add-cgroup
+ * without a definition) fails the scenario with a detail, and the step
+ * ends there: no hold, no next step.
+ */
+static const struct sc_scenario sc_neg_add_undefined_cgroup = {
+	.name = "neg_add_undefined_cgroup",
+	.doc = "a step adds a cgroup it does not define: the harness check names it",
+	.duration_ms = 1000,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "bystander",
+				.workers = { { .count = 1, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "add",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_ADD_CGROUP, .cgroup = "ghost" },
+				{ },
+			},
+		},
+		{ .name = "never" },
+		{ },
+	},
+};
+
+SC_NEGATIVE(sc_neg_add_undefined_cgroup);

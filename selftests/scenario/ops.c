@@ -51,9 +51,9 @@ static int need_cg(struct sc_exec *x, const struct sc_op *op, const char *name)
 	int c = name ? sc_cg_find(x, name) : -1;
 
 	if (c < 0)
-		sc_fail(x, SC_CHECK_HARNESS, name ? name : "", -1, 0, -1, 0, 0,
-			"%s: no live cgroup \"%s\"", op_name(op->kind),
-			name ? name : "(none)");
+		sc_harness_fail_cg(x, name ? name : "",
+				   "%s: no live cgroup \"%s\"", op_name(op->kind),
+				   name ? name : "(none)");
 	return c;
 }
 
@@ -107,16 +107,15 @@ static int op_set_cpuset(struct sc_exec *x, const struct sc_op *op, int c,
 
 	if (!clear) {
 		if (sc_cpus_resolve(x->topo, &op->cpus, &m, err, sizeof(err))) {
-			sc_fail(x, SC_CHECK_HARNESS, x->cgs[c].name, -1, 0, -1,
-				0, 0, "%s: %s", op_name(op->kind), err);
+			sc_harness_fail_cg(x, x->cgs[c].name, "%s: %s",
+					   op_name(op->kind), err);
 			return -1;
 		}
 		sc_mask_format(&m, list, sizeof(list));
 	}
 	if (write_cpus(x, c, list)) {
-		sc_fail(x, SC_CHECK_HARNESS, x->cgs[c].name, -1, 0, -1, 0, 0,
-			"%s \"%s\": %s", op_name(op->kind), list,
-			strerror(errno));
+		sc_harness_fail_cg(x, x->cgs[c].name, "%s \"%s\": %s",
+				   op_name(op->kind), list, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -129,9 +128,8 @@ static int op_swap(struct sc_exec *x, int a, int b)
 	if (sc_cg_read(x->cgs[a].path, "cpuset.cpus", la, sizeof(la)) ||
 	    sc_cg_read(x->cgs[b].path, "cpuset.cpus", lb, sizeof(lb)) ||
 	    write_cpus(x, a, lb) || write_cpus(x, b, la)) {
-		sc_fail(x, SC_CHECK_HARNESS, x->cgs[a].name, -1, 0, -1, 0, 0,
-			"swap-cpusets with %s: %s", x->cgs[b].name,
-			strerror(errno));
+		sc_harness_fail_cg(x, x->cgs[a].name, "swap-cpusets with %s: %s",
+				   x->cgs[b].name, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -143,10 +141,10 @@ static int op_move_all(struct sc_exec *x, int a, int b)
 	pid_t pids[512];
 	int n;
 
-	if (from->owner == -1 && to->owner != -1) {
-		sc_fail(x, SC_CHECK_HARNESS, from->name, -1, 0, -1, 0, 0,
-			"move-all-tasks from Backdrop cgroup %s to step-local %s would orphan its workers at the end of the step",
-			from->name, to->name);
+	if (from->owner == SC_OWNER_BACKDROP && to->owner != SC_OWNER_BACKDROP) {
+		sc_harness_fail_cg(x, from->name,
+				   "move-all-tasks from Backdrop cgroup %s to step-local %s would orphan its workers at the end of the step",
+				   from->name, to->name);
 		return -1;
 	}
 	from->whole_hold = 0;
@@ -158,9 +156,10 @@ static int op_move_all(struct sc_exec *x, int a, int b)
 	for (int i = 0; i < n; i++) {
 		if (sc_cg_write(to->path, "cgroup.procs", "%d", pids[i]) &&
 		    errno != ESRCH) {
-			sc_fail(x, SC_CHECK_HARNESS, from->name, -1, pids[i], -1,
-				0, 0, "move-all-tasks: pid %d to %s: %s",
-				pids[i], to->name, strerror(errno));
+			sc_fail(x, SC_CHECK_HARNESS, from->name, SC_NO_WORKER,
+				pids[i], SC_NO_CPU, 0, 0,
+				"move-all-tasks: pid %d to %s: %s", pids[i],
+				to->name, strerror(errno));
 			n = -1;
 			break;
 		}
@@ -173,8 +172,8 @@ static int op_move_all(struct sc_exec *x, int a, int b)
 			continue;
 		w->cg = b;
 		w->index = to->nr_workers++;
-		if (to->owner == -1)
-			w->owner = -1;
+		if (to->owner == SC_OWNER_BACKDROP)
+			w->owner = SC_OWNER_BACKDROP;
 		sc_epoch_end(x, w, &to->cpus);
 		if (sc_load(&s->frozen) != (__u32)to->frozen) {
 			sc_store(&s->frozen, (__u32)to->frozen);
@@ -201,8 +200,8 @@ static int op_freeze(struct sc_exec *x, int c, int on)
 	cg->frozen = on;
 	cg->whole_hold = 0;
 	if (sc_cg_freeze(cg->path, on, 5000)) {
-		sc_fail(x, SC_CHECK_HARNESS, cg->name, -1, 0, -1, 0, 0,
-			"%s: %s", on ? "freeze" : "unfreeze", strerror(errno));
+		sc_harness_fail_cg(x, cg->name, "%s: %s",
+				   on ? "freeze" : "unfreeze", strerror(errno));
 		return -1;
 	}
 	for (int i = 0; !on && i < x->nwk; i++) {
@@ -239,9 +238,8 @@ static int op_affinity(struct sc_exec *x, const struct sc_op *op, int c,
 			if (sc_mask_test(&m, cpu))
 				CPU_SET(cpu, &set);
 		if (sched_setaffinity(w->pid, sizeof(set), &set) && errno != ESRCH) {
-			sc_fail(x, SC_CHECK_HARNESS, x->cgs[c].name, w->index,
-				w->pid, -1, 0, 0, "set-affinity: %s",
-				strerror(errno));
+			sc_harness_fail_worker(x, w, "set-affinity: %s",
+					       strerror(errno));
 			return -1;
 		}
 	}
@@ -264,9 +262,8 @@ static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 
 	if (!op->argv || !op->argv[0] || !op->tag || prog_find(x, op->tag) ||
 	    x->nprog >= SC_MAX_PROGS) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"run: needs .argv and a unique .tag (at most %d programs)",
-			SC_MAX_PROGS);
+		sc_harness_fail(x, "run: needs .argv and a unique .tag (at most %d programs)",
+				SC_MAX_PROGS);
 		return -1;
 	}
 	if (op->cgroup) {
@@ -286,7 +283,7 @@ static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 		if (x->nsched) {
 			char pid[16];
 
-			snprintf(pid, sizeof(pid), "%d", x->sched[x->nsched - 1].pid);
+			snprintf(pid, sizeof(pid), "%d", x->sched[x->nsched - 1].proc.pid);
 			setenv("SC_SCHED_PID", pid, 1);
 		}
 		execv(op->argv[0], (char *const *)op->argv);
@@ -295,8 +292,7 @@ static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 		_exit(127);
 	}
 	if (pid < 0) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0, "run %s: %s",
-			op->tag, strerror(errno));
+		sc_harness_fail(x, "run %s: %s", op->tag, strerror(errno));
 		return -1;
 	}
 	p = &x->progs[x->nprog++];
@@ -325,22 +321,23 @@ static int op_wait(struct sc_exec *x, const struct sc_op *op)
 	struct pollfd pf;
 
 	if (!p) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"wait: no running program \"%s\"", op->tag ? op->tag : "");
+		sc_harness_fail(x, "wait: no running program \"%s\"",
+				op->tag ? op->tag : "");
 		return -1;
 	}
 	pf.fd = p->pidfd;
 	pf.events = POLLIN;
 	if (p->pidfd >= 0 && poll(&pf, 1, (int)ms) <= 0) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, p->pid, -1, ms, ms,
-			"wait: program %s still running after %u ms", p->tag, ms);
+		sc_fail(x, SC_CHECK_HARNESS, "", SC_NO_WORKER, p->pid, SC_NO_CPU,
+			ms, ms, "wait: program %s still running after %u ms",
+			p->tag, ms);
 		kill(p->pid, SIGKILL);
 		prog_reap(p);
 		return -1;
 	}
 	prog_reap(p);
 	if (!WIFEXITED(p->status) || WEXITSTATUS(p->status)) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, p->pid, -1,
+		sc_fail(x, SC_CHECK_HARNESS, "", SC_NO_WORKER, p->pid, SC_NO_CPU,
 			WIFEXITED(p->status) ? WEXITSTATUS(p->status) : -1, 0,
 			"wait: program %s failed (status %#x)", p->tag,
 			p->status);
@@ -349,13 +346,13 @@ static int op_wait(struct sc_exec *x, const struct sc_op *op)
 	return 0;
 }
 
-/* Kill the programs @owner started (-2: all). */
+/* Kill the programs @owner started (SC_OWNER_ALL: every program). */
 void sc_progs_kill(struct sc_exec *x, int owner)
 {
 	for (int i = 0; i < x->nprog; i++) {
 		struct sc_prog *p = &x->progs[i];
 
-		if (p->done || (owner != -2 && p->owner != owner))
+		if (p->done || (owner != SC_OWNER_ALL && p->owner != owner))
 			continue;
 		kill(p->pid, SIGKILL);
 		prog_reap(p);
@@ -393,12 +390,17 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	}
 	switch (op->kind) {
 	case SC_OP_ADD_CGROUP:
-		return op->def ? sc_cg_create(x, op->def, owner) : -1;
+		if (!op->def) {
+			sc_harness_fail_cg(x, op->cgroup ? op->cgroup : "",
+					   "add-cgroup: no .def, the definition of the cgroup to add");
+			return -1;
+		}
+		return sc_cg_create(x, op->def, owner);
 	case SC_OP_REMOVE_CGROUP:
-		sc_collect(x, -2, a);
+		sc_collect(x, SC_OWNER_ALL, a);
 		if (sc_cg_remove(x->cgs[a].path, 5000)) {
-			sc_fail(x, SC_CHECK_HARNESS, x->cgs[a].name, -1, 0, -1,
-				0, 0, "remove-cgroup: %s", strerror(errno));
+			sc_harness_fail_cg(x, x->cgs[a].name, "remove-cgroup: %s",
+					   strerror(errno));
 			return -1;
 		}
 		x->cgs[a].alive = 0;
@@ -420,7 +422,7 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	case SC_OP_SPAWN:
 		return sc_spawn_group(x, a, &op->workers, SC_MAX_GROUPS, owner);
 	case SC_OP_STOP_CGROUP:
-		sc_collect(x, -2, a);
+		sc_collect(x, SC_OWNER_ALL, a);
 		return 0;
 	case SC_OP_RUN:
 		return op_run(x, op, owner);
@@ -429,9 +431,8 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	case SC_OP_KILL:
 		p = prog_find(x, op->tag);
 		if (!p) {
-			sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-				"kill: no running program \"%s\"",
-				op->tag ? op->tag : "");
+			sc_harness_fail(x, "kill: no running program \"%s\"",
+					op->tag ? op->tag : "");
 			return -1;
 		}
 		kill(p->pid, SIGKILL);
@@ -444,8 +445,7 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	case SC_OP_SCHED_REPLACE:
 		return sc_sched_detach(x) ? -1 : sc_sched_attach(x, op);
 	default:
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"unknown op %d", op->kind);
+		sc_harness_fail(x, "unknown op %d", op->kind);
 		return -1;
 	}
 }

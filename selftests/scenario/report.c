@@ -192,7 +192,7 @@ static void write_scenario(FILE *f, struct sc_exec *x)
 	js_num(&j, "elapsed_ms", r->elapsed_ms);
 	js_num(&j, "hold_ms", r->hold_ms);
 	js_int(&j, "sched_died_step", r->sched_died_step);
-	js_str(&j, "io_target", x->io_path);
+	js_str(&j, "io_target", x->io.path);
 	write_limits(&j, &x->lim);
 	js_open(&j, "checks", '{');
 	for (int c = 0; c < SC_CHECK_NR; c++) {

@@ -260,13 +260,16 @@ struct sc_scenario {
 	const struct sc_sched_limits *sched_limits;
 };
 
+#define SC_NO_WORKER		(-1)	/* a detail not about one worker */
+#define SC_NO_CPU		(-1)	/* a detail not about one CPU */
+
 /* One failed check: what, where, how much against what limit. */
 struct sc_detail {
 	enum sc_check check;
 	char cgroup[SC_NAME_MAX];
-	int worker;		/* index in its cgroup, -1: not a worker */
+	int worker;		/* index in its cgroup, or SC_NO_WORKER */
 	pid_t pid;
-	int cpu;		/* -1: not about one CPU */
+	int cpu;		/* or SC_NO_CPU */
 	double value, limit;
 	char step[SC_NAME_MAX];
 	char text[256];
@@ -307,6 +310,50 @@ struct sc_result {
 	int sched_died_step;	/* -1, or the step during/before which */
 	double sched_death_to_end_ms;	/* death seen until hold ended */
 };
+
+/*
+ * The catalogue. A scenario registers itself where it is defined, once,
+ * as REGISTER_SCX_TEST() does in the kernel's sched_ext selftests:
+ *
+ *	static const struct sc_scenario sc_steady = { .name = "steady", ... };
+ *	SC_CANNED(sc_steady);
+ *
+ * Canned scenarios must pass every check that applies; each negative
+ * control must make its check fire (its test, negative.X, runs the
+ * negative control named "neg_X"). Entries are kept in source order.
+ */
+enum sc_set {
+	SC_SET_CANNED,
+	SC_SET_NEGATIVE,
+};
+
+struct sc_entry {
+	enum sc_set set;
+	const struct sc_scenario *s;
+	const char *file;	/* where it is registered: the order */
+	int line;
+	struct sc_entry *next;
+};
+
+void sc_register(struct sc_entry *e);
+/* The first entry; the others follow through ->next. */
+const struct sc_entry *sc_catalogue_first(void);
+const struct sc_scenario *sc_catalogue_find(enum sc_set set,
+					    const char *name);
+
+#define SC_REGISTER(set_, s_)						\
+	static struct sc_entry sc_entry_##s_ = {			\
+		.set = (set_), .s = &(s_),				\
+		.file = __FILE__, .line = __LINE__,			\
+	};								\
+	__attribute__((constructor))					\
+	static void sc_register_##s_(void)				\
+	{								\
+		sc_register(&sc_entry_##s_);				\
+	}
+
+#define SC_CANNED(s_)		SC_REGISTER(SC_SET_CANNED, s_)
+#define SC_NEGATIVE(s_)		SC_REGISTER(SC_SET_NEGATIVE, s_)
 
 int sc_run(const struct sc_scenario *s, struct sc_result *r);
 void sc_limits_resolve(const struct sc_scenario *s, const char *sched,

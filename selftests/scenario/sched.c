@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The scheduler under watch: the boot scheduler the agent started
- * (KTSTR_SCHED_PID), schedulers a scenario attaches, and stand-ins (plain
+ * The schedulers under watch: the boot scheduler the agent started
+ * ($KTSTR_SCHED_PID), schedulers a scenario attaches, and stand-ins (plain
  * processes a negative control declares as its scheduler). Watched through
  * pidfds: a death ends a hold at once. sched_ext's state is read at hold
  * ends and step boundaries.
+ *
+ * Processes follow the one scheduler lifecycle of lib/scheduler.c. The
+ * boot scheduler belongs to the agent: a scenario that needs sched_ext to
+ * itself takes it over through the agent's hand-off (it is stopped, not
+ * killed, and the host does not count it as dead) and gives it back at
+ * teardown.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,88 +24,106 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../lib/ktstr_env.h"
+#include "../lib/scheduler.h"
 
 #define SC_ATTACH_TIMEOUT_MS	30000
 #define SC_DETACH_TIMEOUT_MS	10000
 
-static int pidfd_open(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
 int sc_scx_state(char *buf, size_t len)
 {
-	return sc_file_read(SC_SCX_STATE, buf, len);
+	return read_file_str(KT_SCX_STATE_PATH, buf, len);
+}
+
+static struct sc_sched *sched_add(struct sc_exec *x)
+{
+	struct sc_sched *s = &x->sched[x->nsched++];
+
+	memset(s, 0, sizeof(*s));
+	kt_sched_init(&s->proc);
+	return s;
+}
+
+/*
+ * The agent's scheduler now: a test before this one may have taken it
+ * over and given it back, restarted under a new pid (each test runs in a
+ * process of its own, so only the agent knows).
+ */
+static pid_t boot_pid(void)
+{
+	const char *sock = getenv(KTSTR_ENV_SCHED_HANDOFF);
+	const char *pid = getenv(KTSTR_ENV_SCHED_PID);
+	struct kt_handoff_msg reply;
+	char why[256];
+
+	if (sock && !kt_handoff_request(sock, KT_HANDOFF_STATUS, &reply, why,
+					sizeof(why)))
+		return reply.pid;
+	return pid ? atoi(pid) : 0;
 }
 
 void sc_sched_init(struct sc_exec *x)
 {
-	const char *pid = getenv("KTSTR_SCHED_PID");
+	pid_t pid = boot_pid();
 	struct sc_sched *s;
 
 	x->nsched = 0;
-	if (!pid || atoi(pid) <= 0) {
-		char state[64];
-
+	if (pid <= 0) {
 		/* Run directly under a scheduler we know only by its state. */
-		if (sc_scx_state(state, sizeof(state)) || strcmp(state, "enabled"))
+		if (kt_scx_state() != KT_SCX_ENABLED)
 			return;
-		s = &x->sched[x->nsched++];
-		memset(s, 0, sizeof(*s));
-		s->pidfd = -1;
+		s = sched_add(x);
 		s->scx = 1;
 		x->scx_used = 1;
-		sc_file_read(SC_SCX_OPS, x->scx_ops, sizeof(x->scx_ops));
-		snprintf(s->name, sizeof(s->name), "sched_ext scheduler %.40s",
-			 x->scx_ops);
+		kt_scx_ops(x->scx_ops, sizeof(x->scx_ops));
+		snprintf(s->proc.name, sizeof(s->proc.name),
+			 "sched_ext scheduler %.40s", x->scx_ops);
 		return;
 	}
-	s = &x->sched[x->nsched++];
-	memset(s, 0, sizeof(*s));
-	s->pid = atoi(pid);
-	s->pidfd = pidfd_open(s->pid);
+	s = sched_add(x);
+	s->proc.pid = pid;
+	s->proc.pidfd = (int)syscall(SYS_pidfd_open, s->proc.pid, 0);
 	s->scx = 1;
+	s->boot = 1;
 	x->scx_used = 1;
-	sc_file_read(SC_SCX_OPS, x->scx_ops, sizeof(x->scx_ops));
-	snprintf(s->name, sizeof(s->name), "%s",
+	kt_scx_ops(x->scx_ops, sizeof(x->scx_ops));
+	snprintf(s->proc.name, sizeof(s->proc.name), "%s",
 		 x->sched_name && x->sched_name[0] ? x->sched_name :
 		 "boot scheduler");
 }
 
 static void describe(struct sc_sched *s, char *why, size_t len)
 {
-	int st;
+	char how[96];
 
-	if (s->owned && waitpid(s->pid, &st, WNOHANG) == s->pid) {
+	if (s->owned && kt_sched_reap(&s->proc)) {
 		s->owned = 0;
-		if (WIFSIGNALED(st))
-			snprintf(why, len, "%s (pid %d) was killed by signal %d",
-				 s->name, s->pid, WTERMSIG(st));
-		else
-			snprintf(why, len, "%s (pid %d) exited with status %d",
-				 s->name, s->pid, WEXITSTATUS(st));
+		kt_sched_describe_exit(s->proc.status, how, sizeof(how));
+		snprintf(why, len, "%s (pid %d) %s", s->proc.name, s->proc.pid,
+			 how);
 		return;
 	}
-	snprintf(why, len, "%s (pid %d) exited", s->name, s->pid);
+	snprintf(why, len, "%s (pid %d) exited", s->proc.name, s->proc.pid);
 }
 
 /* 1 and a reason if a watched scheduler is gone or sched_ext is down. */
 int sc_sched_dead(struct sc_exec *x, char *why, size_t len)
 {
-	char state[64];
-
 	for (int i = 0; i < x->nsched; i++) {
 		struct sc_sched *s = &x->sched[i];
-		struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
+		struct pollfd p = { .fd = s->proc.pidfd, .events = POLLIN };
+		enum kt_scx_state st;
 
-		if (s->pid && (s->pidfd < 0 || poll(&p, 1, 0) > 0)) {
+		if (s->released)
+			continue;
+		if (s->proc.pid > 0 && (s->proc.pidfd < 0 || poll(&p, 1, 0) > 0)) {
 			describe(s, why, len);
 			return 1;
 		}
-		if (s->scx && (sc_scx_state(state, sizeof(state)) ||
-			       strcmp(state, "enabled"))) {
+		st = kt_scx_state();
+		if (s->scx && st != KT_SCX_ENABLED) {
 			snprintf(why, len, "%s (pid %d) is alive but sched_ext is %s",
-				 s->name, s->pid, state);
+				 s->proc.name, s->proc.pid, kt_scx_state_name(st));
 			return 1;
 		}
 	}
@@ -111,11 +135,15 @@ int sc_sched_wait(struct sc_exec *x, __u64 ms, char *why, size_t len)
 {
 	__u64 deadline = sc_now_ns() + ms * 1000000ull;
 	struct pollfd p[SC_MAX_SCHEDS];
+	int idx[SC_MAX_SCHEDS];
 	int n = 0;
 
 	for (int i = 0; i < x->nsched; i++) {
-		p[n].fd = x->sched[i].pidfd;
-		p[n++].events = POLLIN;
+		if (x->sched[i].released)
+			continue;
+		p[n].fd = x->sched[i].proc.pidfd;
+		p[n].events = POLLIN;
+		idx[n++] = i;
 	}
 	for (;;) {
 		__u64 now = sc_now_ns();
@@ -128,7 +156,7 @@ int sc_sched_wait(struct sc_exec *x, __u64 ms, char *why, size_t len)
 			return 0;
 		for (int i = 0; r > 0 && i < n; i++) {
 			if (p[i].revents) {
-				describe(&x->sched[i], why, len);
+				describe(&x->sched[idx[i]], why, len);
 				return 1;
 			}
 		}
@@ -141,7 +169,7 @@ static void log_tail(const char *path, char *buf, size_t len)
 	size_t n;
 
 	buf[0] = '\0';
-	if (sc_file_read(path, all, sizeof(all)))
+	if (read_file_str(path, all, sizeof(all)))
 		return;
 	n = strlen(all);
 	if (n > len - 1) {
@@ -154,6 +182,14 @@ static void log_tail(const char *path, char *buf, size_t len)
 			*p = '|';
 }
 
+static struct sc_sched *boot_sched(struct sc_exec *x)
+{
+	for (int i = 0; i < x->nsched; i++)
+		if (x->sched[i].boot)
+			return &x->sched[i];
+	return NULL;
+}
+
 /* Where a scheduler binary to attach comes from; 0 if there is one. */
 int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 {
@@ -161,21 +197,23 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 		"/include/scx_simple", "/include/scx_qmap",
 		"/include/scx_central", "/include/scx_flatcg",
 	};
-	const char *env = getenv("KTSTR_SCENARIO_SCHED");
-	char state[64];
+	const char *env = getenv(KTSTR_ENV_SCENARIO_SCHED);
+	const char *boot_path = getenv(KTSTR_ENV_SCHED_PATH);
+	bool boot = getenv(KTSTR_ENV_SCHED_PID);
+	enum kt_scx_state st = kt_scx_state();
 
-	if (sc_scx_state(state, sizeof(state))) {
+	if (st == KT_SCX_ABSENT) {
 		snprintf(why, len, "this kernel has no sched_ext");
 		return -1;
 	}
-	if (!getenv("KTSTR_SCHED_PID") && !strcmp(state, "enabled")) {
+	if (!boot && st == KT_SCX_ENABLED) {
 		snprintf(why, len,
 			 "a sched_ext scheduler this test does not own is attached");
 		return -1;
 	}
-	if (getenv("KTSTR_SCHED_PID") && !getenv("KTSTR_SCHED_HANDOFF")) {
+	if (boot && !getenv(KTSTR_ENV_SCHED_HANDOFF)) {
 		snprintf(why, len,
-			 "the boot scheduler %s belongs to the agent, which offers no hand-off (KTSTR_SCHED_HANDOFF): detaching it would fail the run",
+			 "the boot scheduler %s belongs to the agent, which offers no hand-off: detaching it would fail the run",
 			 x->sched_name ? x->sched_name : "");
 		return -1;
 	}
@@ -187,11 +225,12 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 			 (int)(sp ? sp - env : (long)strlen(env)), env);
 		snprintf(x->sched_args, sizeof(x->sched_args), "%s",
 			 sp ? sp + 1 : "");
-	} else if (getenv("KTSTR_SCHED_PATH")) {
-		snprintf(x->sched_bin, sizeof(x->sched_bin), "%s",
-			 getenv("KTSTR_SCHED_PATH"));
+	} else if (boot_path) {
+		const char *args = getenv(KTSTR_ENV_SCHED_ARGS);
+
+		snprintf(x->sched_bin, sizeof(x->sched_bin), "%s", boot_path);
 		snprintf(x->sched_args, sizeof(x->sched_args), "%s",
-			 getenv("KTSTR_SCHED_ARGS") ? getenv("KTSTR_SCHED_ARGS") : "");
+			 args ? args : "");
 	} else {
 		x->sched_bin[0] = '\0';
 		for (size_t i = 0; i < SC_ARRAY_SIZE(known); i++) {
@@ -204,7 +243,7 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 	}
 	if (!x->sched_bin[0] || access(x->sched_bin, X_OK)) {
 		snprintf(why, len,
-			 "no sched_ext scheduler to attach: set KTSTR_SCENARIO_SCHED or pass --include <kernel>/tools/sched_ext/build/bin/scx_simple");
+			 "no sched_ext scheduler to attach: set " KTSTR_ENV_SCENARIO_SCHED " or pass --include <kernel>/tools/sched_ext/build/bin/scx_simple");
 		return -1;
 	}
 	return 0;
@@ -221,31 +260,33 @@ void sc_output_to(const char *path)
 	}
 }
 
-static int wait_state(const char *want, int pidfd, unsigned int ms)
+/* Ask the agent to stop its scheduler for us; it stays in the list. */
+static int release_boot(struct sc_exec *x, struct sc_sched *s)
 {
-	__u64 deadline = sc_now_ns() + ms * 1000000ull;
-	char state[64], ops[64];
+	const char *sock = getenv(KTSTR_ENV_SCHED_HANDOFF);
+	char why[256];
 
-	for (;;) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-		if (!sc_scx_state(state, sizeof(state)) && !strcmp(state, want) &&
-		    (strcmp(want, "enabled") ||
-		     (!sc_file_read(SC_SCX_OPS, ops, sizeof(ops)) && ops[0])))
-			return 0;
-		if (sc_now_ns() >= deadline)
-			return -1;
-		/* The attach is a state change without an event: look often. */
-		if (poll(&p, pidfd >= 0 ? 1 : 0, 20) > 0)
-			return -1;
+	if (!sock) {
+		sc_harness_fail_pid(x, s->proc.pid,
+				    "%s belongs to the agent, which offers no hand-off",
+				    s->proc.name);
+		return -1;
 	}
+	if (kt_handoff_request(sock, KT_HANDOFF_RELEASE, NULL, why,
+			       sizeof(why))) {
+		sc_harness_fail_pid(x, s->proc.pid, "releasing %s: %s",
+				    s->proc.name, why);
+		return -1;
+	}
+	s->released = 1;
+	return 0;
 }
 
-static pid_t spawn_sched(struct sc_exec *x, const char *const *argv)
+static int spawn_sched(struct sc_exec *x, const char *const *argv,
+		       struct kt_sched *proc)
 {
 	char *args[32], buf[512], *save = NULL;
-	int n = 0;
-	pid_t pid;
+	int n = 0, fd, r;
 
 	if (argv) {
 		while (argv[n] && n < 31) {
@@ -260,139 +301,112 @@ static pid_t spawn_sched(struct sc_exec *x, const char *const *argv)
 			args[n++] = a;
 	}
 	args[n] = NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		sc_output_to(x->sched_log);
-		execv(args[0], args);
-		dprintf(2, "cannot execute %s: %s\n", args[0], strerror(errno));
-		_exit(127);
-	}
-	return pid;
+	fd = open(x->sched_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	r = kt_sched_spawn(proc, args, fd);
+	close(fd);
+	return r;
 }
 
 int sc_sched_attach(struct sc_exec *x, const struct sc_op *op)
 {
-	struct sc_sched *s;
-	char state[64], tail[200];
-	pid_t pid;
+	struct sc_sched *boot = boot_sched(x), *s;
+	char tail[200], why[160];
+	struct kt_sched proc;
+	enum kt_scx_state st;
 
 	if (x->nsched >= SC_MAX_SCHEDS) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"attach: %d schedulers watched already", x->nsched);
+		sc_harness_fail(x, "attach: %d schedulers watched already",
+				x->nsched);
 		return -1;
 	}
 	if (!op->standin && !op->argv && !x->sched_bin[0] &&
 	    sc_sched_available(x, tail, sizeof(tail))) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0, "attach: %s",
-			tail);
+		sc_harness_fail(x, "attach: %s", tail);
 		return -1;
 	}
-	if (!op->standin && !sc_scx_state(state, sizeof(state)) &&
-	    strcmp(state, "disabled")) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"attach: sched_ext is %s, not disabled: a scheduler is attached already",
-			state);
+	/* sched_ext takes one scheduler: take the agent's over first. */
+	if (!op->standin && boot && !boot->released && release_boot(x, boot))
+		return -1;
+	st = kt_scx_state();
+	if (!op->standin && st != KT_SCX_DISABLED) {
+		sc_harness_fail(x, "attach: sched_ext is %s, not disabled: a scheduler is attached already",
+				kt_scx_state_name(st));
 		return -1;
 	}
-	pid = spawn_sched(x, op->argv);
-	if (pid < 0) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"attach: fork: %s", strerror(errno));
+	if (spawn_sched(x, op->argv, &proc)) {
+		sc_harness_fail(x, "attach: cannot start a scheduler: %s",
+				strerror(errno));
 		return -1;
 	}
-	s = &x->sched[x->nsched++];
-	memset(s, 0, sizeof(*s));
-	s->pid = pid;
-	s->pidfd = pidfd_open(pid);
+	s = sched_add(x);
+	s->proc = proc;
 	s->owned = 1;
 	s->standin = op->standin;
 	s->scx = !op->standin;
-	snprintf(s->name, sizeof(s->name), "%s%.40s",
-		 op->standin ? "stand-in " : "",
-		 strrchr(op->argv ? op->argv[0] : x->sched_bin, '/') ?
-		 strrchr(op->argv ? op->argv[0] : x->sched_bin, '/') + 1 :
-		 op->argv ? op->argv[0] : x->sched_bin);
-	if (op->standin)
+	if (op->standin) {
+		snprintf(s->proc.name, sizeof(s->proc.name), "stand-in %.40s",
+			 proc.name);
 		return 0;
-	if (wait_state("enabled", s->pidfd, op->timeout_ms ? op->timeout_ms :
-		       SC_ATTACH_TIMEOUT_MS)) {
+	}
+	if (kt_sched_wait_attached(&s->proc, op->timeout_ms ? op->timeout_ms :
+				   SC_ATTACH_TIMEOUT_MS, NULL, NULL, why,
+				   sizeof(why))) {
 		log_tail(x->sched_log, tail, sizeof(tail));
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, pid, -1, 0, 0,
-			"attach: %s did not attach; its output: %s", s->name,
-			tail[0] ? tail : "(nothing)");
+		sc_harness_fail_pid(x, s->proc.pid,
+				    "attach: %s did not attach (%s); its output: %s",
+				    s->proc.name, why, tail[0] ? tail : "(nothing)");
 		x->nsched--;
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		if (s->pidfd >= 0)
-			close(s->pidfd);
+		kt_sched_stop(&s->proc, 0, NULL, NULL);
+		kt_sched_release_fds(&s->proc);
 		return -1;
 	}
 	x->scx_used = 1;
-	sc_file_read(SC_SCX_OPS, x->scx_ops, sizeof(x->scx_ops));
+	kt_scx_ops(x->scx_ops, sizeof(x->scx_ops));
 	return 0;
-}
-
-static void stop_sched(struct sc_sched *s)
-{
-	struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
-
-	kill(s->pid, SIGINT);
-	if (s->pidfd < 0 || poll(&p, 1, SC_DETACH_TIMEOUT_MS) <= 0)
-		kill(s->pid, SIGKILL);
-	if (s->owned)
-		waitpid(s->pid, NULL, 0);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
-	s->pidfd = -1;
 }
 
 /* Detach the most recent sched_ext scheduler and stop watching it. */
 int sc_sched_detach(struct sc_exec *x)
 {
-	const char *handoff = getenv("KTSTR_SCHED_HANDOFF");
+	struct sc_sched *s;
 	int i;
 
-	for (i = x->nsched - 1; i >= 0 && !x->sched[i].scx; i--)
+	for (i = x->nsched - 1;
+	     i >= 0 && (!x->sched[i].scx || x->sched[i].released); i--)
 		;
 	if (i < 0) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"detach: no sched_ext scheduler attached");
+		sc_harness_fail(x, "detach: no sched_ext scheduler attached");
 		return -1;
 	}
-	if (!x->sched[i].owned) {
-		char msg[64];
-
-		if (!handoff) {
-			sc_fail(x, SC_CHECK_HARNESS, "", -1, x->sched[i].pid, -1,
-				0, 0,
-				"detach: %s belongs to the agent, which offers no hand-off",
-				x->sched[i].name);
+	s = &x->sched[i];
+	if (s->boot) {
+		if (release_boot(x, s))
 			return -1;
-		}
-		snprintf(msg, sizeof(msg), "release %d\n", x->sched[i].pid);
-		if (sc_file_write(handoff, msg)) {
-			sc_fail(x, SC_CHECK_HARNESS, "", -1, x->sched[i].pid, -1,
-				0, 0, "detach: hand-off %s: %s", handoff,
-				strerror(errno));
-			return -1;
-		}
+	} else {
+		kt_sched_stop(&s->proc, SC_DETACH_TIMEOUT_MS, NULL, NULL);
+		kt_sched_release_fds(&s->proc);
+		memmove(&x->sched[i], &x->sched[i + 1],
+			(size_t)(x->nsched - i - 1) * sizeof(x->sched[0]));
+		x->nsched--;
 	}
-	stop_sched(&x->sched[i]);
-	memmove(&x->sched[i], &x->sched[i + 1],
-		(size_t)(x->nsched - i - 1) * sizeof(x->sched[0]));
-	x->nsched--;
-	if (wait_state("disabled", -1, SC_DETACH_TIMEOUT_MS)) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"detach: sched_ext did not return to disabled");
+	if (kt_scx_wait_state(KT_SCX_DISABLED, -1, SC_DETACH_TIMEOUT_MS)) {
+		sc_harness_fail(x, "detach: sched_ext did not return to disabled");
 		return -1;
 	}
 	return 0;
 }
 
-/* Stop what the scenario started; the boot scheduler is left alone. */
+/*
+ * Stop what the scenario started, then give the agent its scheduler back
+ * if the scenario took it over.
+ */
 void sc_sched_teardown(struct sc_exec *x)
 {
+	const char *sock = getenv(KTSTR_ENV_SCHED_HANDOFF);
+	struct sc_sched *boot = boot_sched(x);
+	char why[256];
 	int scx = 0;
 
 	for (int i = x->nsched - 1; i >= 0; i--) {
@@ -400,12 +414,18 @@ void sc_sched_teardown(struct sc_exec *x)
 
 		if (s->owned) {
 			scx |= s->scx;
-			stop_sched(s);
-		} else if (s->pidfd >= 0) {
-			close(s->pidfd);
+			kt_sched_stop(&s->proc, SC_DETACH_TIMEOUT_MS, NULL, NULL);
+			kt_sched_release_fds(&s->proc);
+		} else if (s->proc.pidfd >= 0) {
+			close(s->proc.pidfd);
+			s->proc.pidfd = -1;
 		}
 	}
-	x->nsched = 0;
 	if (scx)
-		wait_state("disabled", -1, SC_DETACH_TIMEOUT_MS);
+		kt_scx_wait_state(KT_SCX_DISABLED, -1, SC_DETACH_TIMEOUT_MS);
+	if (boot && boot->released && sock &&
+	    kt_handoff_request(sock, KT_HANDOFF_RESUME, NULL, why, sizeof(why)))
+		sc_harness_fail(x, "teardown: giving the scheduler back to the agent: %s",
+				why);
+	x->nsched = 0;
 }

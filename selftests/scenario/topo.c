@@ -104,7 +104,7 @@ static int read_mask(const char *path, struct sc_mask *m)
 {
 	char buf[1024];
 
-	if (sc_file_read(path, buf, sizeof(buf)))
+	if (read_file_str(path, buf, sizeof(buf)))
 		return -1;
 	return sc_mask_parse(buf, m);
 }

@@ -23,18 +23,18 @@ int sc_io_setup(struct sc_exec *x)
 {
 	int bfd, ctl, nr, lfd;
 
-	snprintf(x->io_backing, sizeof(x->io_backing), "/tmp/ktstr-sc-%d.img",
+	snprintf(x->io.backing, sizeof(x->io.backing), "/tmp/ktstr-sc-%d.img",
 		 getpid());
-	bfd = open(x->io_backing, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bfd = open(x->io.backing, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (bfd < 0 || ftruncate(bfd, SC_IO_SIZE)) {
-		sc_fail(x, SC_CHECK_HARNESS, "", -1, 0, -1, 0, 0,
-			"IO backing file %s: %s", x->io_backing, strerror(errno));
+		sc_harness_fail(x, "IO backing file %s: %s", x->io.backing,
+				strerror(errno));
 		if (bfd >= 0)
 			close(bfd);
 		return -1;
 	}
 	/* Fallback first: the file itself. */
-	snprintf(x->io_path, sizeof(x->io_path), "%s", x->io_backing);
+	snprintf(x->io.path, sizeof(x->io.path), "%s", x->io.backing);
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	nr = ctl < 0 ? -1 : ioctl(ctl, LOOP_CTL_GET_FREE);
 	if (ctl >= 0)
@@ -45,8 +45,8 @@ int sc_io_setup(struct sc_exec *x)
 		snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
 		lfd = open(dev, O_RDWR | O_CLOEXEC);
 		if (lfd >= 0 && !ioctl(lfd, LOOP_SET_FD, bfd)) {
-			x->io_loop_fd = lfd;
-			snprintf(x->io_path, sizeof(x->io_path), "%s", dev);
+			x->io.loop_fd = lfd;
+			snprintf(x->io.path, sizeof(x->io.path), "%s", dev);
 		} else if (lfd >= 0) {
 			close(lfd);
 		}
@@ -57,14 +57,14 @@ int sc_io_setup(struct sc_exec *x)
 
 void sc_io_teardown(struct sc_exec *x)
 {
-	if (x->io_loop_fd >= 0) {
-		ioctl(x->io_loop_fd, LOOP_CLR_FD, 0);
-		close(x->io_loop_fd);
-		x->io_loop_fd = -1;
+	if (x->io.loop_fd >= 0) {
+		ioctl(x->io.loop_fd, LOOP_CLR_FD, 0);
+		close(x->io.loop_fd);
+		x->io.loop_fd = -1;
 	}
-	if (x->io_backing[0])
-		unlink(x->io_backing);
-	x->io_backing[0] = '\0';
+	if (x->io.backing[0])
+		unlink(x->io.backing);
+	x->io.backing[0] = '\0';
 }
 
 /* One synchronous 4 KiB write; 1 on a hard error. */

@@ -30,9 +30,9 @@ def _message_types():
 
 
 _TYPES = _message_types()
-(HELLO, RUN, STDOUT, STDERR, LOG, SCHED, EXIT, ERROR, BYE) = (
+(HELLO, RUN, STDOUT, STDERR, LOG, SCHED_EVENT, EXIT, ERROR, BYE) = (
     _TYPES.index(n) + 1 for n in ("HELLO", "RUN", "STDOUT", "STDERR", "LOG",
-                                  "SCHED", "EXIT", "ERROR", "BYE"))
+                                  "SCHED_EVENT", "EXIT", "ERROR", "BYE"))
 TYPE_MAX = _TYPES.index("TYPE_MAX") + 1
 
 TLV_AGENT_VERSION, TLV_KERNEL_RELEASE, TLV_NR_CPUS, TLV_COMMAND = 1, 2, 3, 4
@@ -99,7 +99,7 @@ def corpus():
     # A corrupted frame hiding a valid one: resync must find the inner frame.
     c["frame-in-bad-frame"] = (frame(STDERR, 1, b"ab" + hello(5),
                                      crc=1) + exit_frame(6), 2, 1)
-    c["bad-tlv"] = (frame(SCHED, 1, tlv(TLV_AGENT_VERSION, "x") +
+    c["bad-tlv"] = (frame(SCHED_EVENT, 1, tlv(TLV_AGENT_VERSION, "x") +
                           b"\x0a\x00\xff\xff" + b"short"), 1, 0)
     return c
 

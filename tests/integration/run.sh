@@ -260,12 +260,19 @@ for sched in "" scx_simple; do
 		test "$rc" -eq 0 -a "$(head -1 "$work/out")" = "KTAP version 1" -a \
 		-z "$(grep 'not ok' "$work/out")" -a \
 		"$(grep -c '^    ok ' "$work/out")" -ge 20
+	cp "$work/out" "$work/suite.${sched:-eevdf}"
+	cp "$work/err" "$work/suite-err.${sched:-eevdf}"
 done
+# The scenario takes the agent's scheduler over through the hand-off and
+# gives it back: it runs (no SKIP) and the scheduler is never counted dead.
+check "under --scheduler scx_simple, canned.sched_attach_detach runs (not SKIP) and the scheduler is handed back, not dead" \
+	eval "grep -Eq '^ +ok [0-9]+ canned.sched_attach_detach\$' '$work/suite.scx_simple' &&
+	      ! grep -q 'died during the run' '$work/suite-err.scx_simple'"
 
 "$K" run --accel "$ACCEL" "$top/tests/integration/failing-test.sh" >"$work/out" 2>"$work/err"
 rc=$?
 check "ktstr run reports a failing test as not ok and exits 1" \
-	test "$rc" -eq 1 -a -n "$(grep '^not ok 1 failing-test.sh # exit status 7' "$work/out")"
+	test "$rc" -eq 1 -a -n "$(grep '^not ok 1 failing-test.sh # exit=7' "$work/out")"
 
 check "nothing left behind at the end" eval '! leftovers'
 

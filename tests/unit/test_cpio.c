@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * host/cpio.c: archives are checked three ways, by a strict newc parser
+ * host/boot/cpio.c: archives are checked three ways, by a strict newc parser
  * of our own, by GNU cpio's listing, and by extracting them with GNU cpio
  * and comparing what lands on disk.
  */

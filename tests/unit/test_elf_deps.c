@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * host/elf_deps.c: results are compared with what this host's ld.so
+ * host/boot/elf_deps.c: results are compared with what this host's ld.so
  * really loads (LD_TRACE_LOADED_OBJECTS=1, which maps the libraries but
  * never runs the program), and broken inputs must fail cleanly under
  * ASan rather than crash.

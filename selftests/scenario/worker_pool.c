@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Worker processes: spawned into their cgroup with their policy, nice and
- * affinity, they report through a shared-memory slot each (bounded, and
- * validated by the executor before use). Collection asks them to stop,
- * continues and thaws them, waits, kills stragglers, reads what the kernel
- * accounted while they are zombies, then reaps: a report is never lost.
+ * The executor's side of its workers: spawned into their cgroup with their
+ * policy, nice and affinity (the process itself is worker_proc.c), they
+ * report through a shared-memory slot each, bounded and validated before
+ * use. Cpuset epochs and hold windows follow them while they run.
+ * Collection asks them to stop, continues and thaws them, waits, kills
+ * stragglers, reads what the kernel accounted while they are zombies,
+ * then reaps: a report is never lost.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,267 +24,6 @@
 
 #define SC_START_TIMEOUT_MS	10000
 #define SC_STOP_TIMEOUT_MS	3000
-
-/* ---- the worker side ---------------------------------------------- */
-
-static __u64 run_delay_now(struct sc_wctx *w)
-{
-	unsigned long long run, wait;
-	char buf[96];
-	ssize_t n;
-
-	if (w->schedstat_fd < 0)
-		return 0;
-	n = pread(w->schedstat_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return w->run_delay;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
-		return w->run_delay;
-	return wait;
-}
-
-/*
- * The end of a work unit. Hot path: the coarse clock, the CPU, a few loads
- * and stores in the slot. The run-queue wait is read from schedstat only
- * every SC_SAMPLE_NS, or after a unit that took suspiciously long: then
- * what the worker waited on a run queue since the last reading is the
- * scheduling gap. Sleeps it chose and a vCPU the host descheduled while
- * it ran are not run-queue wait, so neither counts.
- */
-void sc_unit_done(struct sc_wctx *w)
-{
-	struct sc_slot *s = w->slot;
-	__u64 now = sc_coarse_ns();
-	__u32 e1 = sc_load(&s->cpu_epoch);
-	int cpu = sched_getcpu();
-	__u32 e2 = sc_load(&s->cpu_epoch);
-	__u32 ge = sc_load(&s->gap_epoch);
-	__u64 wall = now > w->last_ns ? now - w->last_ns : 0;
-
-	if (sc_load(&s->frozen) || ge != w->my_gap_epoch) {
-		w->my_gap_epoch = ge;
-	} else if (wall > s->max_wall_ns) {
-		s->max_wall_ns = wall;
-		s->max_wall_at_ns = now;
-	}
-	if (wall > SC_GAP_PROBE_NS || now - w->sample_ns > SC_SAMPLE_NS) {
-		__u64 rd = run_delay_now(w);
-
-		if (wall > SC_GAP_PROBE_NS && rd - w->run_delay > s->max_gap_ns) {
-			s->max_gap_ns = rd - w->run_delay;
-			s->max_gap_at_ns = now;
-			s->gap_cpu = cpu;
-		}
-		w->run_delay = rd;
-		w->sample_ns = now;
-	}
-	w->last_ns = now;
-	/* Record the CPU only if the epoch did not change around reading it. */
-	if (cpu >= 0 && e1 == e2 && e1 < SC_EPOCHS &&
-	    (cpu != w->last_cpu || e1 != w->my_cpu_epoch)) {
-		if (w->last_cpu >= 0 && cpu != w->last_cpu)
-			s->migrations++;
-		sc_mask_set(&s->cpus[e1], (unsigned int)cpu);
-		w->last_cpu = cpu;
-		w->my_cpu_epoch = e1;
-		s->last_cpu = cpu;
-	}
-	s->last_ns = now;
-	sc_store(&s->units, s->units + 1);
-}
-
-/* Start measuring: the worker is set up and about to do its first unit. */
-void sc_measure_start(struct sc_wctx *w)
-{
-	w->schedstat_fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
-	w->run_delay = run_delay_now(w);
-	w->last_cpu = -1;
-	w->slot->gap_cpu = -1;
-	w->slot->last_cpu = -1;
-	w->my_gap_epoch = sc_load(&w->slot->gap_epoch);
-	w->slot->start_ns = sc_now_ns();
-	w->last_ns = sc_coarse_ns();
-	w->sample_ns = w->last_ns;
-	sc_store(&w->slot->state, SC_W_RUNNING);
-}
-
-/* An intended sleep until @until_ns (coarse clock) is not a gap. */
-void sc_gap_skip(struct sc_wctx *w, __u64 until_ns)
-{
-	if (until_ns > w->last_ns)
-		w->last_ns = until_ns;
-}
-
-int sc_stopping(const struct sc_wctx *w)
-{
-	return (int)sc_load(&w->slot->stop);
-}
-
-/* The CPU work of every CPU-bound type: @iters rounds of xorshift. */
-void sc_spin(unsigned int iters)
-{
-	__u64 x = 0x2545f4914f6cdd1dull;
-
-	for (unsigned int i = 0; i < iters; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		asm volatile("" : "+r"(x));
-	}
-}
-
-void sc_spin_block(unsigned int blocks)
-{
-	for (unsigned int b = 0; b < blocks; b++)
-		sc_spin(SC_SPIN_ITERS);
-}
-
-/* Sleep; a stop request (SIGUSR1) ends it early. */
-void sc_sleep_ns(__u64 ns)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ns / 1000000000ull),
-		.tv_nsec = (long)(ns % 1000000000ull),
-	};
-
-	nanosleep(&ts, NULL);
-}
-
-static void on_stop(int sig)
-{
-	(void)sig;
-}
-
-static void worker_finish(struct sc_wctx *w, int failed)
-{
-	struct sc_slot *s = w->slot;
-	__u64 now = sc_coarse_ns(), stop = sc_load(&s->stop_ns), rd;
-
-	/* The tail counts: a worker kept off the CPU until the stop. */
-	if (stop && stop < now)
-		now = stop;
-	if (!sc_load(&s->frozen) && sc_load(&s->gap_epoch) == w->my_gap_epoch &&
-	    now > w->last_ns && now - w->last_ns > s->max_wall_ns) {
-		s->max_wall_ns = now - w->last_ns;
-		s->max_wall_at_ns = now;
-	}
-	rd = run_delay_now(w);
-	if (rd - w->run_delay > s->max_gap_ns) {
-		s->max_gap_ns = rd - w->run_delay;
-		s->max_gap_at_ns = now;
-		s->gap_cpu = w->last_cpu;
-	}
-	s->end_ns = sc_now_ns();
-	sc_store(&s->state, failed ? SC_W_FAILED : SC_W_DONE);
-	_exit(failed ? 1 : 0);
-}
-
-static void worker_fail(struct sc_wctx *w, const char *what)
-{
-	w->slot->error = errno;
-	snprintf(w->slot->errmsg, sizeof(w->slot->errmsg), "%s: %s", what,
-		 strerror(errno));
-	sc_store(&w->slot->state, SC_W_FAILED);
-	_exit(1);
-}
-
-static int policy_of(enum sc_policy p)
-{
-	switch (p) {
-	case SC_POLICY_BATCH:
-		return SCHED_BATCH;
-	case SC_POLICY_IDLE:
-		return SCHED_IDLE;
-	case SC_POLICY_FIFO:
-		return SCHED_FIFO;
-	case SC_POLICY_RR:
-		return SCHED_RR;
-	default:
-		return SCHED_OTHER;
-	}
-}
-
-static void mask_to_cpuset(const struct sc_mask *m, cpu_set_t *set)
-{
-	CPU_ZERO(set);
-	for (unsigned int c = 0; c < SC_MAX_CPUS && c < CPU_SETSIZE; c++)
-		if (sc_mask_test(m, c))
-			CPU_SET(c, set);
-}
-
-static void worker_main(struct sc_exec *x, struct sc_wctx *w,
-			const char *cg, const struct sc_mask *aff, int set_aff,
-			pid_t parent)
-{
-	const struct sc_workers *spec = w->spec;
-	struct sigaction sa = { .sa_handler = on_stop };
-	struct sched_param sp = { 0 };
-	sigset_t all;
-	cpu_set_t set;
-	int r;
-
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, SIG_DFL);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	/* Keep only this worker's own pipe ends. */
-	for (int i = 0; i < x->npipes; i++)
-		if (x->pipes[i] != w->pipe_rd && x->pipes[i] != w->pipe_wr)
-			close(x->pipes[i]);
-	if (sc_cg_write(cg, "cgroup.procs", "0"))
-		worker_fail(w, "join cgroup");
-	if (spec->nice && setpriority(PRIO_PROCESS, 0, spec->nice))
-		worker_fail(w, "setpriority");
-	if (spec->policy == SC_POLICY_FIFO || spec->policy == SC_POLICY_RR)
-		sp.sched_priority = spec->prio ? spec->prio : 1;
-	if (spec->policy != SC_POLICY_NORMAL &&
-	    sched_setscheduler(0, policy_of(spec->policy), &sp))
-		worker_fail(w, "sched_setscheduler");
-	if (set_aff) {
-		mask_to_cpuset(aff, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
-			worker_fail(w, "sched_setaffinity");
-	}
-	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-		memset(&w->allowed, 0, sizeof(w->allowed));
-		for (unsigned int c = 0; c < SC_MAX_CPUS && c < CPU_SETSIZE; c++)
-			if (CPU_ISSET(c, &set))
-				sc_mask_set(&w->allowed, c);
-	}
-	sc_measure_start(w);
-
-	switch (spec->work.type) {
-	case SC_WORK_PIPE_PINGPONG:
-	case SC_WORK_FUTEX_PINGPONG:
-	case SC_WORK_FUTEX_FANOUT:
-	case SC_WORK_MUTEX:
-		r = sc_work_ipc(w);
-		break;
-	case SC_WORK_FORK_CHURN:
-	case SC_WORK_AFFINITY_CHURN:
-	case SC_WORK_POLICY_CHURN:
-	case SC_WORK_PAGEFAULT:
-		r = sc_work_churn(w);
-		break;
-	case SC_WORK_IO_SYNC:
-		r = sc_work_io(w);
-		break;
-	case SC_WORK_PHASES:
-		r = sc_work_phases(w);
-		break;
-	default:
-		r = sc_work_cpu(w);
-		break;
-	}
-	worker_finish(w, r);
-}
-
-/* ---- the executor side --------------------------------------------- */
 
 static int pair_type(enum sc_work_type t)
 {
@@ -342,7 +79,7 @@ int sc_worker_affinity(struct sc_exec *x, int cg, const struct sc_affinity *a,
 	case SC_AFF_EXACT:
 		if (sc_cpus_resolve(x->topo, &a->cpus, m, err, sizeof(err))) {
 			sc_fail(x, SC_CHECK_HARNESS, x->cgs[cg].name, (int)i, 0,
-				-1, 0, 0, "affinity: %s", err);
+				SC_NO_CPU, 0, 0, "affinity: %s", err);
 			return -1;
 		}
 		return 1;
@@ -415,10 +152,10 @@ static int wait_started(struct sc_exec *x, int first, int n)
 		if (sc_load(&s->state) == SC_W_RUNNING)
 			continue;
 		bad++;
-		sc_fail(x, SC_CHECK_HARNESS, x->cgs[wk->cg].name, wk->index,
-			wk->pid, -1, 0, 0, "worker did not start: %s",
-			s->state == SC_W_STARTING ? "no report within 10 s" :
-			s->errmsg[0] ? s->errmsg : "exited");
+		sc_harness_fail_worker(x, wk, "worker did not start: %s",
+				       s->state == SC_W_STARTING ?
+				       "no report within 10 s" :
+				       s->errmsg[0] ? s->errmsg : "exited");
 	}
 	return bad ? -1 : 0;
 }
@@ -436,9 +173,9 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		return 0;
 	if (x->nwk + (int)n > SC_MAX_WORKERS ||
 	    x->nr_slots + n > SC_MAX_WORKERS) {
-		sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, n,
-			SC_MAX_WORKERS, "too many workers (%d + %u > %d)",
-			x->nwk, n, SC_MAX_WORKERS);
+		sc_fail_cg(x, SC_CHECK_HARNESS, c->name, n, SC_MAX_WORKERS,
+			   "too many workers (%d + %u > %d)", x->nwk, n,
+			   SC_MAX_WORKERS);
 		return -1;
 	}
 	if (group_type(spec->work.type)) {
@@ -452,7 +189,7 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		struct sc_wctx w = { .spec = spec, .rank = i, .members = n,
 				     .pipe_rd = -1, .pipe_wr = -1,
 				     .schedstat_fd = -1,
-				     .io_path = x->io_path };
+				     .io_path = x->io.path };
 		struct sc_mask aff;
 		int set_aff;
 		pid_t pid;
@@ -500,15 +237,15 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		fflush(NULL);
 		pid = fork();
 		if (pid < 0) {
-			sc_fail(x, SC_CHECK_HARNESS, c->name, wk->index, 0, -1,
-				0, 0, "fork: %s", strerror(errno));
+			sc_harness_fail_worker(x, wk, "fork: %s",
+					       strerror(errno));
 			x->nr_slots--;
 			c->nr_workers--;
 			close_pipes(x);
 			return -1;
 		}
 		if (pid == 0)
-			worker_main(x, &w, c->path, &aff, set_aff, self);
+			sc_worker_main(x, &w, c->path, &aff, set_aff, self);
 		wk->pid = pid;
 		wk->live = 1;
 		s->pid = pid;
@@ -525,14 +262,13 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 	close_pipes(x);
 	return wait_started(x, first, (int)n);
 no_pipe:
-	sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, 0, 0, "pipe: %s",
-		strerror(errno));
+	sc_harness_fail_cg(x, c->name, "pipe: %s", strerror(errno));
 	close_pipes(x);
 	return -1;
 no_chan:
-	sc_fail(x, SC_CHECK_HARNESS, c->name, -1, 0, -1, SC_MAX_CHANS,
-		SC_MAX_CHANS, "too many worker groups sharing memory (max %d)",
-		SC_MAX_CHANS);
+	sc_fail_cg(x, SC_CHECK_HARNESS, c->name, SC_MAX_CHANS, SC_MAX_CHANS,
+		   "too many worker groups sharing memory (max %d)",
+		   SC_MAX_CHANS);
 	return -1;
 }
 
@@ -574,7 +310,7 @@ static int selected(const struct sc_wk *w, int owner, int cg)
 {
 	if (!w->live)
 		return 0;
-	if (owner != -2 && w->owner != owner)
+	if (owner != SC_OWNER_ALL && w->owner != owner)
 		return 0;
 	return cg < 0 || w->cg == cg;
 }
@@ -633,21 +369,18 @@ static void reap_one(struct sc_exec *x, struct sc_wk *w)
 				     sizeof(w->invalid));
 	w->reported = w->valid && w->fin.state == SC_W_DONE && !w->killed;
 	if (!w->valid)
-		sc_fail(x, SC_CHECK_HARNESS, x->cgs[w->cg].name, w->index,
-			w->pid, -1, 0, 0, "worker report rejected: %s",
-			w->invalid);
+		sc_harness_fail_worker(x, w, "worker report rejected: %s",
+				       w->invalid);
 	else if (w->killed)
-		sc_fail(x, SC_CHECK_HARNESS, x->cgs[w->cg].name, w->index,
-			w->pid, w->fin.last_cpu, SC_STOP_TIMEOUT_MS,
-			SC_STOP_TIMEOUT_MS,
-			"worker did not stop within %d ms: SIGKILLed, its counters kept (%llu units)",
-			SC_STOP_TIMEOUT_MS,
-			(unsigned long long)w->fin.units);
+		sc_fail_worker(x, SC_CHECK_HARNESS, w, w->fin.last_cpu,
+			       SC_STOP_TIMEOUT_MS, SC_STOP_TIMEOUT_MS,
+			       "worker did not stop within %d ms: SIGKILLed, its counters kept (%llu units)",
+			       SC_STOP_TIMEOUT_MS,
+			       (unsigned long long)w->fin.units);
 	else if (!WIFEXITED(st) || WEXITSTATUS(st))
-		sc_fail(x, SC_CHECK_HARNESS, x->cgs[w->cg].name, w->index,
-			w->pid, w->fin.last_cpu, 0, 0,
-			"worker ended badly (status %#x): %s", st,
-			w->fin.errmsg[0] ? w->fin.errmsg : "no message");
+		sc_fail_worker(x, SC_CHECK_HARNESS, w, w->fin.last_cpu, 0, 0,
+			       "worker ended badly (status %#x): %s", st,
+			       w->fin.errmsg[0] ? w->fin.errmsg : "no message");
 }
 
 static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
@@ -672,11 +405,12 @@ static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
 }
 
 /*
- * Stop and collect the live workers of @owner (-2: all) in cgroup @cg
- * (-1: any). Every worker is asked first (stop flag, SIGCONT, SIGUSR1), so
- * a runaway RT worker is gone before any cgroup write that could wait on a
- * kworker it starves. Then cgroups are thawed, even if someone else froze
- * them: a frozen task keeps the signal pending and handles it once thawed.
+ * Stop and collect the live workers of @owner (SC_OWNER_ALL: all) in
+ * cgroup @cg (SC_CG_ANY: any). Every worker is asked first (stop flag,
+ * SIGCONT, SIGUSR1), so a runaway RT worker is gone before any cgroup
+ * write that could wait on a kworker it starves. Then cgroups are thawed,
+ * even if someone else froze them: a frozen task keeps the signal pending
+ * and handles it once thawed.
  */
 void sc_collect(struct sc_exec *x, int owner, int cg)
 {

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One VM's state, shared by the files of host/vm/: the lifecycle (vm.c),
+ * the run directory (rundir.c), the QEMU process (qemu_proc.c), the host
+ * end of the wire protocol (proto.c) and the output-file sink
+ * (outfiles.c). Nothing outside host/vm/ includes this.
+ */
+#ifndef KTSTR_HOST_VM_INTERNAL_H
+#define KTSTR_HOST_VM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "linux/ktstr.h"
+#include "wire.h"
+#include "capture/capturer.h"
+#include "vm/console.h"
+#include "vm/vm.h"
+
+#define STDERR_KEEP	4096
+
+struct vm {
+	const struct vm_opts *o;
+	struct vm_result *r;
+	uint64_t start_ns;
+	bool done;		/* the outcome is decided */
+	bool give_up;		/* stop waiting for QEMU to go */
+
+	/* The run directory and the sockets QEMU connects to. */
+	char dir[128];
+	int ctl_listen, qmp_listen, sync_listen;
+
+	/* QEMU: process, console, stderr. */
+	pid_t pid;
+	int pidfd, con_fd, err_fd;
+	bool qemu_gone;
+	int qemu_status;
+	struct console con;
+	char qemu_err[STDERR_KEEP];
+	size_t qemu_err_len;
+	FILE *console_log;
+
+	/* The control port: the wire protocol with the agent. */
+	int ctl;
+	struct wire_decoder dec;
+	bool hello;
+	FILE *sched_log;
+
+	/* Captures: QMP, and ktstr.ko's synchronous requests. */
+	struct capturer *cap;
+	int qmp, sync;
+	char sync_line[KTSTR_TAG_LEN + 1];
+	size_t sync_len;
+
+	/* Files the job leaves in --output-dir. */
+	uint64_t output_bytes;
+	unsigned int output_refused;
+
+	int sig_fd;
+};
+
+/* vm.c: decide the outcome (first call wins); the console tail for it. */
+void vm_fail(struct vm *v, enum vm_outcome out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vm_append_console(struct vm *v, unsigned int lines);
+
+/* rundir.c */
+void rundir_sweep_stale(void);
+int rundir_create(struct vm *v);
+int rundir_listen(const char *path);
+void rundir_remove(struct vm *v);
+
+/* qemu_proc.c */
+pid_t qemu_spawn(struct vm *v, char *const argv[], int out[2], int err[2]);
+void qemu_deprioritize_vcpus(pid_t qemu);
+void qemu_stop(struct vm *v);
+
+/* proto.c: the host end of the protocol (the agent's is guest/agent/). */
+void proto_feed(struct vm *v, const void *buf, size_t len);
+
+/* outfiles.c */
+void outfiles_on_frame(struct vm *v, const struct wire_frame *f);
+
+#endif
