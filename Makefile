@@ -26,9 +26,9 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c selftests/lib/file.c
 HOST_SRCS	:= $(wildcard host/*.c host/*/*.c)
-AGENT_SRCS	:= $(wildcard guest/agent/*.c) selftests/lib/scheduler.c guest/common/kmod_load.c \
-		   guest/common/ktstr_dev.c
-CTL_SRCS	:= $(wildcard guest/ctl/*.c) guest/common/kmod_load.c guest/common/ktstr_dev.c \
+AGENT_SRCS	:= $(wildcard guest/agent/*.c) selftests/lib/scheduler.c selftests/lib/kmod_load.c \
+		   selftests/lib/ktstr_dev.c
+CTL_SRCS	:= $(wildcard guest/ctl/*.c) selftests/lib/kmod_load.c selftests/lib/ktstr_dev.c \
 		   lib/ktstr_fields.c
 
 HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread
@@ -57,17 +57,18 @@ $(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h host/*/*.h lib
 $(KTSTR): $(BUILD)/host/ktstr
 	ln -sf $(BUILD)/host/ktstr $@
 
-$(BUILD)/guest/ktstr-agent: $(AGENT_SRCS) $(LIB_SRCS) $(wildcard guest/agent/*.h guest/common/*.h lib/*.h)
+$(BUILD)/guest/ktstr-agent: $(AGENT_SRCS) $(LIB_SRCS) $(wildcard guest/agent/*.h selftests/lib/*.h lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(AGENT_SRCS) $(LIB_SRCS) $(AGENT_LIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(AGENT_SRCS) $(LIB_SRCS) $(AGENT_LIBS)
 
-$(BUILD)/guest/ktstr-ctl: $(CTL_SRCS) $(LIB_SRCS) $(wildcard guest/ctl/*.h guest/common/*.h lib/*.h uapi/linux/*.h)
+$(BUILD)/guest/ktstr-ctl: $(CTL_SRCS) $(LIB_SRCS) $(wildcard guest/ctl/*.h selftests/lib/*.h lib/*.h uapi/linux/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(CTL_SRCS) $(CTL_LIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(CTL_SRCS) $(CTL_LIBS)
 
-$(BUILD)/guest/ktstr-kmod-bench: guest/bench/kmod_bench.c guest/common/ktstr_dev.c guest/common/ktstr_dev.h uapi/linux/ktstr.h
+$(BUILD)/guest/ktstr-kmod-bench: guest/bench/kmod_bench.c selftests/lib/ktstr_dev.c selftests/lib/ktstr_dev.h \
+		$(wildcard uapi/linux/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Iguest/common $(CFLAGS) -o $@ $(filter %.c,$^)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^)
 
 # The bare reference /init the boot benchmark compares against: static,
 # powers the VM off at once.
@@ -94,6 +95,7 @@ test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c selftests/li
 test_topology_SRCS	:= host/vm/topology.c host/vm/qemu_args.c lib/strlist.c lib/util.c
 test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
 test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
+test_kevents_SRCS	:= host/vm/kevents.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
 			   selftests/lib/file.c
 

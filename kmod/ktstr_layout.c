@@ -21,125 +21,40 @@
 #include "ktstr.h"
 #include "ktstr_sched.h"
 
-/* struct rq fields: all read-only. */
+/*
+ * The member is the variable argument: offsetof() and sizeof_field() both
+ * take it, which is safe because it names a member and is never evaluated
+ * (a named macro argument used twice reads as a side-effect hazard).
+ */
+#define KTSTR_FIELD(type, fld_index, fld_name, fld_writable, ...)	\
+	[fld_index] = {							\
+		.name = fld_name,					\
+		.offset = offsetof(type, __VA_ARGS__),			\
+		.size = sizeof_field(type, __VA_ARGS__),		\
+		.writable = fld_writable,				\
+	}
+
+/* The ABI's field tables, with this kernel's offsets and sizes. */
 const struct ktstr_field ktstr_rq_fields[KTSTR_RQ_NR_FIELDS] = {
-	[KTSTR_RQ_NR_RUNNING] = {
-		.name = "nr_running",
-		.offset = offsetof(struct rq, nr_running),
-		.size = sizeof_field(struct rq, nr_running),
-	},
-	[KTSTR_RQ_CLOCK] = {
-		.name = "clock",
-		.offset = offsetof(struct rq, clock),
-		.size = sizeof_field(struct rq, clock),
-	},
-	[KTSTR_RQ_CURR] = {
-		.name = "curr",
-		.offset = offsetof(struct rq, curr),
-		.size = sizeof_field(struct rq, curr),
-	},
-	[KTSTR_RQ_CPU] = {
-		.name = "cpu",
-		.offset = offsetof(struct rq, cpu),
-		.size = sizeof_field(struct rq, cpu),
-	},
-	[KTSTR_RQ_SCX_NR_RUNNING] = {
-		.name = "scx.nr_running",
-		.offset = offsetof(struct rq, scx.nr_running),
-		.size = sizeof_field(struct rq, scx.nr_running),
-	},
-	[KTSTR_RQ_SCX_LOCAL_DSQ_NR] = {
-		.name = "scx.local_dsq.nr",
-		.offset = offsetof(struct rq, scx.local_dsq.nr),
-		.size = sizeof_field(struct rq, scx.local_dsq.nr),
-	},
+#define KTSTR_RQ_FIELD(index, name, member, writable)			\
+	KTSTR_FIELD(struct rq, index, name, writable, member),
+#include <linux/ktstr_tables.h>
 };
 
-/*
- * struct task_struct fields: WRITE may name scx.dsq_vtime and scx.slice.
- * Fields wider than 8 bytes (comm, tasks) are published as layout only.
- */
 const struct ktstr_field ktstr_task_fields[KTSTR_TASK_NR_FIELDS] = {
-	[KTSTR_TASK_PID] = {
-		.name = "pid",
-		.offset = offsetof(struct task_struct, pid),
-		.size = sizeof_field(struct task_struct, pid),
-	},
-	[KTSTR_TASK_TGID] = {
-		.name = "tgid",
-		.offset = offsetof(struct task_struct, tgid),
-		.size = sizeof_field(struct task_struct, tgid),
-	},
-	[KTSTR_TASK_COMM] = {
-		.name = "comm",
-		.offset = offsetof(struct task_struct, comm),
-		.size = sizeof_field(struct task_struct, comm),
-	},
-	[KTSTR_TASK_START_TIME] = {
-		.name = "start_time",
-		.offset = offsetof(struct task_struct, start_time),
-		.size = sizeof_field(struct task_struct, start_time),
-	},
-	[KTSTR_TASK_ON_RQ] = {
-		.name = "on_rq",
-		.offset = offsetof(struct task_struct, on_rq),
-		.size = sizeof_field(struct task_struct, on_rq),
-	},
-	[KTSTR_TASK_POLICY] = {
-		.name = "policy",
-		.offset = offsetof(struct task_struct, policy),
-		.size = sizeof_field(struct task_struct, policy),
-	},
-	[KTSTR_TASK_SCHED_CLASS] = {
-		.name = "sched_class",
-		.offset = offsetof(struct task_struct, sched_class),
-		.size = sizeof_field(struct task_struct, sched_class),
-	},
-	[KTSTR_TASK_SUM_EXEC_RUNTIME] = {
-		.name = "se.sum_exec_runtime",
-		.offset = offsetof(struct task_struct, se.sum_exec_runtime),
-		.size = sizeof_field(struct task_struct, se.sum_exec_runtime),
-	},
-	[KTSTR_TASK_SCX_DSQ_VTIME] = {
-		.name = "scx.dsq_vtime",
-		.offset = offsetof(struct task_struct, scx.dsq_vtime),
-		.size = sizeof_field(struct task_struct, scx.dsq_vtime),
-		.writable = true,
-	},
-	[KTSTR_TASK_SCX_SLICE] = {
-		.name = "scx.slice",
-		.offset = offsetof(struct task_struct, scx.slice),
-		.size = sizeof_field(struct task_struct, scx.slice),
-		.writable = true,
-	},
-	[KTSTR_TASK_SCX_FLAGS] = {
-		.name = "scx.flags",
-		.offset = offsetof(struct task_struct, scx.flags),
-		.size = sizeof_field(struct task_struct, scx.flags),
-	},
-	[KTSTR_TASK_SCX_DSQ] = {
-		.name = "scx.dsq",
-		.offset = offsetof(struct task_struct, scx.dsq),
-		.size = sizeof_field(struct task_struct, scx.dsq),
-	},
-	[KTSTR_TASK_TASKS] = {
-		.name = "tasks",
-		.offset = offsetof(struct task_struct, tasks),
-		.size = sizeof_field(struct task_struct, tasks),
-	},
+#define KTSTR_TASK_FIELD(index, name, member, writable)			\
+	KTSTR_FIELD(struct task_struct, index, name, writable, member),
+#include <linux/ktstr_tables.h>
 };
 
-/*
- * @name has been checked to be NUL-terminated. An entry without a name (a
- * field the ABI gained but this table lacks) matches nothing.
- */
+/* @name has been checked to be NUL-terminated. */
 const struct ktstr_field *ktstr_field_find(const struct ktstr_field *tab,
 					   unsigned int nr, const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		if (tab[i].name && !strcmp(tab[i].name, name))
+		if (!strcmp(tab[i].name, name))
 			return &tab[i];
 	}
 	return NULL;

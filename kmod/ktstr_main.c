@@ -9,21 +9,9 @@
  * hdr.reason telling why a request was refused; on success the whole
  * request is copied back.
  *
- * errno per reason (hdr.reason is the precise answer, errno the class):
- *
- *   KTSTR_E_SIZE, KTSTR_E_VERSION, KTSTR_E_RESERVED,
- *   KTSTR_E_NAME, KTSTR_E_KIND, KTSTR_E_WIDTH, KTSTR_E_CPU	-EINVAL
- *   KTSTR_E_VALUE						-ERANGE
- *   KTSTR_E_UNKNOWN_SYMBOL, KTSTR_E_UNKNOWN_FIELD,
- *   KTSTR_E_NO_TASK, KTSTR_E_NO_REQUEST				-ENOENT
- *   KTSTR_E_UNRESOLVED						-ENXIO
- *   KTSTR_E_NOT_WRITABLE					-EACCES
- *   KTSTR_E_IDENTITY, KTSTR_E_EXITING				-ESRCH
- *   KTSTR_E_ON_RQ, KTSTR_E_SCX_QUEUED, KTSTR_E_BUSY		-EBUSY
- *   KTSTR_E_NOT_EXT						-EOPNOTSUPP
- *   KTSTR_E_NO_HOST						-ENODEV
- *   KTSTR_E_HOST_FAILED					-EIO
- *   KTSTR_E_INTERRUPTED					-EINTR
+ * Each reason fails the ioctl with its errno from KTSTR_REASON in
+ * <linux/ktstr_tables.h>: hdr.reason is the precise answer, errno the
+ * class.
  *
  * Errors that carry no reason (hdr.reason stays KTSTR_OK or is not
  * copied back): -EPERM without CAP_SYS_ADMIN, -ENOTTY for an unknown
@@ -44,30 +32,9 @@
 #include "ktstr.h"
 
 static const int ktstr_reason_errno[KTSTR_REASON_MAX] = {
-	[KTSTR_OK]		= 0,
-	[KTSTR_E_SIZE]		= -EINVAL,
-	[KTSTR_E_VERSION]	= -EINVAL,
-	[KTSTR_E_RESERVED]	= -EINVAL,
-	[KTSTR_E_NAME]		= -EINVAL,
-	[KTSTR_E_KIND]		= -EINVAL,
-	[KTSTR_E_WIDTH]		= -EINVAL,
-	[KTSTR_E_CPU]		= -EINVAL,
-	[KTSTR_E_UNKNOWN_SYMBOL] = -ENOENT,
-	[KTSTR_E_UNKNOWN_FIELD]	= -ENOENT,
-	[KTSTR_E_UNRESOLVED]	= -ENXIO,
-	[KTSTR_E_NOT_WRITABLE]	= -EACCES,
-	[KTSTR_E_VALUE]		= -ERANGE,
-	[KTSTR_E_NO_TASK]	= -ENOENT,
-	[KTSTR_E_IDENTITY]	= -ESRCH,
-	[KTSTR_E_EXITING]	= -ESRCH,
-	[KTSTR_E_ON_RQ]		= -EBUSY,
-	[KTSTR_E_SCX_QUEUED]	= -EBUSY,
-	[KTSTR_E_NOT_EXT]	= -EOPNOTSUPP,
-	[KTSTR_E_NO_HOST]	= -ENODEV,
-	[KTSTR_E_HOST_FAILED]	= -EIO,
-	[KTSTR_E_BUSY]		= -EBUSY,
-	[KTSTR_E_INTERRUPTED]	= -EINTR,
-	[KTSTR_E_NO_REQUEST]	= -ENOENT,
+#define KTSTR_REASON(code, err, ...)					\
+	[code] = -(err),
+#include <linux/ktstr_tables.h>
 };
 
 /* Record why a request was refused; returns the errno for that reason. */

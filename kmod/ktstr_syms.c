@@ -3,11 +3,10 @@
  * The ksyms module parameter: addresses of non-exported kernel symbols,
  * "name=0xaddr,name=0xaddr,..." as read from /proc/kallsyms by the loader.
  *
- * Known names: runqueues, scx_ops_enable_state_var (scx_enable_state_var
- * since v6.13), scx_watchdog_timeout, ext_sched_class, task_rq_lock,
- * raw_spin_rq_unlock and _text, as uapi/linux/ktstr.h lists them, and the
- * optional scx_watchdog_timestamp and scx_watchdog_work, without which the
- * watchdog timeout can be raised but not lowered (see ktstr_access.c).
+ * Known names: KTSTR_KSYM in <linux/ktstr_tables.h>, the loader's list
+ * too. scx_watchdog_timestamp and scx_watchdog_work are optional: without
+ * them the watchdog timeout can be raised but not lowered (see
+ * ktstr_access.c).
  *
  * No address is trusted as given. Each known name is verified before it
  * is used, and an address that fails stays unresolved (0):
@@ -76,28 +75,15 @@ struct ktstr_known_sym {
 	unsigned long *slot;	/* where the verified address goes */
 };
 
+/* The cast is for the function pointers, which hold an address too. */
 static const struct ktstr_known_sym ktstr_known_syms[] = {
-	{ "runqueues", KTSTR_SYM_PERCPU_RQ, 0, &ktstr_syms.runqueues },
-	/* the enable state's name before and after v6.13 */
-	{ "scx_ops_enable_state_var", KTSTR_SYM_DATA, sizeof(atomic_t),
-	  &ktstr_syms.scx_state },
-	{ "scx_enable_state_var", KTSTR_SYM_DATA, sizeof(atomic_t),
-	  &ktstr_syms.scx_state },
-	{ "scx_watchdog_timeout", KTSTR_SYM_DATA, sizeof(unsigned long),
-	  &ktstr_syms.scx_watchdog_timeout },
-	/* optional: needed to lower the watchdog timeout safely */
-	{ "scx_watchdog_timestamp", KTSTR_SYM_DATA, sizeof(unsigned long),
-	  &ktstr_syms.scx_watchdog_timestamp },
-	{ "scx_watchdog_work", KTSTR_SYM_DATA, sizeof(struct delayed_work),
-	  &ktstr_syms.scx_watchdog_work },
-	{ "ext_sched_class", KTSTR_SYM_DATA, sizeof(struct sched_class),
-	  &ktstr_syms.ext_sched_class },
-	{ "task_rq_lock", KTSTR_SYM_FUNC, 0,
-	  (unsigned long *)&ktstr_syms.task_rq_lock },
-	{ "raw_spin_rq_unlock", KTSTR_SYM_FUNC, 0,
-	  (unsigned long *)&ktstr_syms.raw_spin_rq_unlock },
-	{ "_text", KTSTR_SYM_TEXT, 0, &ktstr_syms.text },
+#define KTSTR_KSYM(name, check, bytes, slot)				\
+	{ name, KTSTR_SYM_##check, bytes, (unsigned long *)&ktstr_syms.slot },
+#include <linux/ktstr_tables.h>
 };
+
+/* A function pointer slot takes a whole unsigned long. */
+static_assert(sizeof(ktstr_syms.task_rq_lock) == sizeof(unsigned long));
 
 struct rq *ktstr_cpu_rq(unsigned int cpu)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The names requests use for the fields and addresses of the /dev/ktstr
- * ABI, in enum order: one table for every user-space side (ktstr-ctl and
- * the host's cold reads). The module has its own, with offsets.
+ * ABI, indexed by their enums: the user-space view (ktstr-ctl and the
+ * host's cold reads) of the tables in uapi/linux/ktstr_tables.h, from
+ * which the module builds its own, with offsets.
  */
 #ifndef KTSTR_LIB_KTSTR_FIELDS_H
 #define KTSTR_LIB_KTSTR_FIELDS_H

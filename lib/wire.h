@@ -37,7 +37,7 @@ enum ktstr_msg_type {
 	KTSTR_MSG_STDOUT,	/* guest: raw bytes of the job's stdout */
 	KTSTR_MSG_STDERR,	/* guest: raw bytes of the job's stderr */
 	KTSTR_MSG_LOG,		/* guest: one agent diagnostic line */
-	KTSTR_MSG_SCHED_EVENT,	/* guest: the scheduler's lifecycle moved; TLV: SCHED_EVENT, SCHED_OPS, SCHED_DETAIL */
+	KTSTR_MSG_SCHED_EVENT,	/* guest: the scheduler's lifecycle moved; TLV: SCHED_EVENT, SCHED_OPS, SCHED_DETAIL, SCHED_STATUS */
 	KTSTR_MSG_EXIT,		/* guest: job finished; TLV: EXIT_CODE, EXIT_SIGNAL */
 	KTSTR_MSG_ERROR,	/* guest: the job could not run; TLV: ERROR_TEXT */
 	KTSTR_MSG_BYE,		/* guest: powering off */
@@ -73,6 +73,7 @@ enum ktstr_tlv {
 	KTSTR_TLV_REQUEST_ID,		/* u32 */
 	KTSTR_TLV_CAPTURE_ID,		/* u32 */
 	KTSTR_TLV_RESULT,		/* u32: 0 ok, else a ktstr_reason */
+	KTSTR_TLV_SCHED_STATUS,		/* u32: the scheduler's wait status */
 	KTSTR_TLV_MAX,
 };
 
@@ -84,7 +85,7 @@ enum ktstr_tlv {
 enum ktstr_sched_event {
 	KTSTR_SCHED_ATTACHED = 1,	/* sched_ext enabled with its ops (OPS) */
 	KTSTR_SCHED_ATTACH_FAILED,	/* it never attached; the job is not run */
-	KTSTR_SCHED_DIED,		/* its process ended during the job */
+	KTSTR_SCHED_DIED,		/* its process ended during the job (STATUS) */
 	KTSTR_SCHED_STOPPED,		/* the agent stopped it after the job */
 	KTSTR_SCHED_RELEASED,		/* stopped because the test asked to */
 	KTSTR_SCHED_EVENT_MAX,

@@ -5,10 +5,11 @@
  * the kernel has no warning, oops or new taint.
  */
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 
 #include "kselftest_harness.h"
-#include "ktstr_dev.h"
+#include "lib/ktstr_dev.h"
 #include "ktstr_guest.h"
 
 #define KTSTR_FUZZ_IOCTLS	100000
@@ -21,11 +22,11 @@ FIXTURE(dev) {
 
 FIXTURE_SETUP(dev)
 {
-	self->fd = dev_open();
+	self->fd = ktstr_open();
 	if (self->fd < 0)
 		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
-	req_init(&self->info, sizeof(self->info));
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_INFO, &self->info));
+	ktstr_hdr_init(&self->info, sizeof(self->info));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_INFO, &self->info));
 }
 
 FIXTURE_TEARDOWN(dev)
@@ -88,11 +89,11 @@ TEST_F(dev, read_jiffies_advances)
 {
 	struct ktstr_access a, b;
 
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 	usleep(50000);
-	access_init(&b, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &b));
+	ktstr_access_init(&b, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &b));
 	EXPECT_GT(b.value, a.value);
 	EXPECT_GT(a.value, 0);
 }
@@ -102,18 +103,18 @@ TEST_F(dev, read_percpu_fields)
 	for (unsigned int c = 0; c < self->info.nr_possible_cpus; c++) {
 		struct ktstr_access a;
 
-		access_init(&a, KTSTR_TARGET_PERCPU, "cpu",
-			    self->info.rq_field[KTSTR_RQ_CPU].size);
+		ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "cpu",
+				  self->info.rq_field[KTSTR_RQ_CPU].size);
 		a.cpu = c;
-		ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+		ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 		EXPECT_EQ(c, a.value);
-		access_init(&a, KTSTR_TARGET_PERCPU, "nr_running",
-			    self->info.rq_field[KTSTR_RQ_NR_RUNNING].size);
+		ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "nr_running",
+				  self->info.rq_field[KTSTR_RQ_NR_RUNNING].size);
 		a.cpu = c;
-		EXPECT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
-		access_init(&a, KTSTR_TARGET_PERCPU, "clock", 8);
+		EXPECT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
+		ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "clock", 8);
 		a.cpu = c;
-		EXPECT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+		EXPECT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 		EXPECT_GT(a.value, 0);
 	}
 }
@@ -126,17 +127,17 @@ TEST_F(dev, read_own_task)
 	/* PID 1 (the agent, or init): it has run for a while. */
 	pid_t pid = 1;
 
-	ASSERT_EQ(0, task_start_time(self->fd, pid, &start));
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, pid, &start, NULL));
 	EXPECT_GT(start, 0);
-	access_init(&a, KTSTR_TARGET_TASK, "pid", 4);
+	ktstr_access_init(&a, KTSTR_TARGET_TASK, "pid", 4);
 	a.pid = pid;
 	a.start_time = start;
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 	EXPECT_EQ((__u64)pid, a.value);
-	access_init(&a, KTSTR_TARGET_TASK, "se.sum_exec_runtime", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_TASK, "se.sum_exec_runtime", 8);
 	a.pid = pid;
 	a.start_time = start;
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 	EXPECT_GT(a.value, 0);
 }
 
@@ -145,8 +146,8 @@ TEST_F(dev, snapshot_every_cpu)
 	struct ktstr_snapshot *s = malloc(sizeof(*s));
 
 	ASSERT_NE(NULL, s);
-	req_init(s, sizeof(*s));
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_SNAPSHOT, s));
+	ktstr_hdr_init(s, sizeof(*s));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_SNAPSHOT, s));
 	EXPECT_EQ(self->info.nr_possible_cpus, s->nr_cpus);
 	EXPECT_GT(s->timestamp_ns, 0);
 	EXPECT_GT(s->jiffies, 0);
@@ -165,7 +166,7 @@ static void expect_refused(struct __test_metadata *_metadata, int fd,
 			   unsigned long cmd, void *req, __u32 reason,
 			   int err)
 {
-	EXPECT_EQ(-err, kioctl(fd, cmd, req));
+	EXPECT_EQ(-err, ktstr_ioctl(fd, cmd, req));
 	EXPECT_EQ(reason, ((struct ktstr_hdr *)req)->reason);
 }
 
@@ -174,44 +175,44 @@ TEST_F(dev, malformed_requests_refused)
 	struct ktstr_access a;
 	int fd = self->fd;
 
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
 	a.hdr.size = sizeof(a) - 8;
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_SIZE, EINVAL);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
 	a.hdr.version = KTSTR_ABI_VERSION + 1;
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_VERSION,
 		       EINVAL);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
 	a.reserved[1] = 1;
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_RESERVED,
 		       EINVAL);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "", 8);
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_NAME, EINVAL);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
 	memset(a.name, 'x', sizeof(a.name));
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_NAME, EINVAL);
-	access_init(&a, 99, "jiffies_64", 8);
+	ktstr_access_init(&a, 99, "jiffies_64", 8);
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_KIND, EINVAL);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 3);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 3);
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_WIDTH,
 		       EINVAL);
-	access_init(&a, KTSTR_TARGET_PERCPU, "nr_running", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "nr_running", 8);
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_WIDTH,
 		       EINVAL);
-	access_init(&a, KTSTR_TARGET_PERCPU, "nr_running", 4);
+	ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "nr_running", 4);
 	a.cpu = self->info.nr_cpu_ids;
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a, KTSTR_E_CPU, EINVAL);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "modprobe_path", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "modprobe_path", 8);
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a,
 		       KTSTR_E_UNKNOWN_SYMBOL, ENOENT);
-	access_init(&a, KTSTR_TARGET_PERCPU, "no_such_field", 4);
+	ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "no_such_field", 4);
 	expect_refused(_metadata, fd, KTSTR_IOC_READ, &a,
 		       KTSTR_E_UNKNOWN_FIELD, ENOENT);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
 	expect_refused(_metadata, fd, KTSTR_IOC_WRITE, &a,
 		       KTSTR_E_NOT_WRITABLE, EACCES);
-	EXPECT_EQ(-ENOTTY, kioctl(fd, _IOWR(KTSTR_IOC_MAGIC, 0x7f,
-					    struct ktstr_access), &a));
+	EXPECT_EQ(-ENOTTY, ktstr_ioctl(fd, _IOWR(KTSTR_IOC_MAGIC, 0x7f,
+						 struct ktstr_access), &a));
 }
 
 TEST_F(dev, capture_without_host)
@@ -220,9 +221,9 @@ TEST_F(dev, capture_without_host)
 
 	if (self->info.host_attached)
 		SKIP(return, "a host relay is attached: capture would succeed");
-	req_init(&c, sizeof(c));
+	ktstr_hdr_init(&c, sizeof(c));
 	snprintf(c.tag, sizeof(c.tag), "no-host");
-	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE, &c));
+	EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE, &c));
 	EXPECT_EQ(KTSTR_E_NO_HOST, c.hdr.reason);
 }
 
@@ -315,8 +316,8 @@ TEST_F_TIMEOUT(dev, random_bad_requests_leave_kernel_clean, 900)
 
 	ASSERT_NE(NULL, buf);
 	/* Keep the watchdog timeout to put it back after the storm. */
-	access_init(&wd, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &wd));
+	ktstr_access_init(&wd, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &wd));
 	srandom(1234);
 	for (int i = 0; i < KTSTR_FUZZ_IOCTLS; i++)
 		fuzz_one(self->fd, buf, cap);
@@ -324,7 +325,7 @@ TEST_F_TIMEOUT(dev, random_bad_requests_leave_kernel_clean, 900)
 	/* Put the timeout back (0 means no scheduler: nothing to restore). */
 	wd.hdr.reason = 0;
 	if (wd.value)
-		EXPECT_EQ(0, kioctl(self->fd, KTSTR_IOC_WRITE, &wd));
+		EXPECT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &wd));
 
 	ASSERT_EQ(0, sysfs_read("/proc/sys/kernel/tainted", taint,
 				sizeof(taint)));

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "ktstr_dev.h"
+#include "lib/ktstr_dev.h"
 #include "ktstr_guest.h"
 
 #define MAX_SPINNERS 64
@@ -26,7 +26,7 @@ FIXTURE(rdv) {
 FIXTURE_SETUP(rdv)
 {
 	self->nr_spinners = 0;
-	self->fd = dev_open();
+	self->fd = ktstr_open();
 	if (self->fd < 0)
 		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
 }
@@ -71,11 +71,11 @@ TEST_F(rdv, snapshot_sees_pinned_spinners)
 		ASSERT_GT(pid, 0);
 		self->spinner_cpu[self->nr_spinners] = c;
 		self->spinner[self->nr_spinners++] = pid;
-		ASSERT_EQ(0, wait_task_state(pid, 'R'));
+		ASSERT_EQ(0, ktstr_wait_task_state(pid, 'R'));
 	}
 	usleep(200000);	/* let every spinner reach its CPU */
-	req_init(s, sizeof(*s));
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_SNAPSHOT, s));
+	ktstr_hdr_init(s, sizeof(*s));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_SNAPSHOT, s));
 	for (int i = 0; i < self->nr_spinners; i++) {
 		const struct ktstr_cpu_state *c = &s->cpus[self->spinner_cpu[i]];
 
@@ -107,38 +107,38 @@ static void *relay(void *p)
 	struct relay_arg *r = p;
 	struct ktstr_relay done;
 
-	req_init(&r->req, sizeof(r->req));
-	r->rc = kioctl(r->fd, KTSTR_IOC_RELAY_WAIT, &r->req);
+	ktstr_hdr_init(&r->req, sizeof(r->req));
+	r->rc = ktstr_ioctl(r->fd, KTSTR_IOC_RELAY_WAIT, &r->req);
 	if (r->rc)
 		return NULL;
 	usleep(100000);	/* the caller must still be waiting */
-	req_init(&done, sizeof(done));
+	ktstr_hdr_init(&done, sizeof(done));
 	done.request_id = r->req.request_id;
 	done.capture_id = 4242;
 	done.result = KTSTR_OK;
-	r->rc = kioctl(r->fd, KTSTR_IOC_RELAY_DONE, &done);
+	r->rc = ktstr_ioctl(r->fd, KTSTR_IOC_RELAY_DONE, &done);
 	return NULL;
 }
 
 TEST_F(rdv, capture_goes_through_the_relay)
 {
-	struct relay_arg r = { .fd = dev_open() };
+	struct relay_arg r = { .fd = ktstr_open() };
 	struct ktstr_capture c;
 	struct ktstr_info info;
 	struct ktstr_relay bogus;
 	pthread_t t;
 
-	req_init(&info, sizeof(info));
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_INFO, &info));
+	ktstr_hdr_init(&info, sizeof(info));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_INFO, &info));
 	if (info.host_attached)
 		SKIP(return, "the guest agent is the relay here");
 	ASSERT_GE(r.fd, 0);
 	ASSERT_EQ(0, pthread_create(&t, NULL, relay, &r));
 	/* CAPTURE succeeds once the relay is registered. */
 	for (int i = 0; i < 200; i++) {
-		req_init(&c, sizeof(c));
+		ktstr_hdr_init(&c, sizeof(c));
 		snprintf(c.tag, sizeof(c.tag), "selftest");
-		if (kioctl(self->fd, KTSTR_IOC_CAPTURE, &c) == 0 ||
+		if (ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE, &c) == 0 ||
 		    c.hdr.reason != KTSTR_E_NO_HOST)
 			break;
 		usleep(10000);
@@ -149,15 +149,15 @@ TEST_F(rdv, capture_goes_through_the_relay)
 	EXPECT_EQ(0, r.rc);
 	EXPECT_STREQ("selftest", r.req.tag);
 	/* An answer to nothing in flight is refused. */
-	req_init(&bogus, sizeof(bogus));
+	ktstr_hdr_init(&bogus, sizeof(bogus));
 	bogus.request_id = r.req.request_id + 100;
-	EXPECT_NE(0, kioctl(r.fd, KTSTR_IOC_RELAY_DONE, &bogus));
+	EXPECT_NE(0, ktstr_ioctl(r.fd, KTSTR_IOC_RELAY_DONE, &bogus));
 	EXPECT_EQ(KTSTR_E_NO_REQUEST, bogus.hdr.reason);
 	close(r.fd);
 	/* Relay gone: no host again. */
-	req_init(&c, sizeof(c));
+	ktstr_hdr_init(&c, sizeof(c));
 	snprintf(c.tag, sizeof(c.tag), "after");
-	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE, &c));
+	EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE, &c));
 	EXPECT_EQ(KTSTR_E_NO_HOST, c.hdr.reason);
 }
 
@@ -168,29 +168,29 @@ TEST_F(rdv, capture_sync_parks_and_returns)
 	__u64 before;
 	struct ktstr_access j;
 
-	req_init(&info, sizeof(info));
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_INFO, &info));
-	req_init(&c, sizeof(c));
+	ktstr_hdr_init(&info, sizeof(info));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_INFO, &info));
+	ktstr_hdr_init(&c, sizeof(c));
 	snprintf(c.tag, sizeof(c.tag), "two\nlines");
-	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+	EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
 	EXPECT_EQ(KTSTR_E_NAME, c.hdr.reason);
-	req_init(&c, sizeof(c));
+	ktstr_hdr_init(&c, sizeof(c));
 	snprintf(c.tag, sizeof(c.tag), "reserved");
 	c.reserved[1] = 1;
-	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+	EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
 	EXPECT_EQ(KTSTR_E_RESERVED, c.hdr.reason);
 
-	access_init(&j, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &j));
+	ktstr_access_init(&j, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &j));
 	before = j.value;
-	req_init(&c, sizeof(c));
+	ktstr_hdr_init(&c, sizeof(c));
 	snprintf(c.tag, sizeof(c.tag), "selftest-sync");
 	if (!info.host_attached) {
-		EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+		EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
 		EXPECT_EQ(KTSTR_E_NO_HOST, c.hdr.reason);
 		return;
 	}
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE_SYNC, &c));
 	EXPECT_GE(c.jiffies, before);
 	EXPECT_GT(c.parked_ns, 0);
 	EXPECT_LT(c.parked_ns, 2000000000ULL);

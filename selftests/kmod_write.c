@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "ktstr_dev.h"
+#include "lib/ktstr_dev.h"
 #include "ktstr_guest.h"
+
+#define SEED_VTIME_NS	(30ULL * 86400 * 1000000000)	/* ~30 days */
 
 FIXTURE(chain) {
 	int fd;
@@ -24,7 +26,7 @@ FIXTURE_SETUP(chain)
 	self->child = 0;
 	self->pipe[0] = -1;
 	self->pipe[1] = -1;
-	self->fd = dev_open();
+	self->fd = ktstr_open();
 	if (self->fd < 0)
 		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
 }
@@ -66,7 +68,7 @@ static pid_t spawn_sleeper(int p[2])
 	}
 	close(p[0]);
 	p[0] = -1;
-	return wait_task_state(pid, 'S') ? -1 : pid;
+	return ktstr_wait_task_state(pid, 'S') ? -1 : pid;
 }
 
 static pid_t spawn_spinner(void)
@@ -88,7 +90,7 @@ TEST_F(chain, layer1_no_such_pid)
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	/* Reaped: the pid names no task (until it is reused). */
 	EXPECT_EQ(KTSTR_E_NO_TASK,
-		  task_write(self->fd, pid, 1, "scx.dsq_vtime", 1));
+		  ktstr_task_write(self->fd, pid, 1, "scx.dsq_vtime", 1));
 }
 
 TEST_F(chain, layer2_wrong_start_time)
@@ -97,12 +99,14 @@ TEST_F(chain, layer2_wrong_start_time)
 
 	self->child = spawn_sleeper(self->pipe);
 	ASSERT_GT(self->child, 0);
-	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
+					   NULL));
 	EXPECT_EQ(KTSTR_E_IDENTITY,
-		  task_write(self->fd, self->child, start + 1, "scx.dsq_vtime",
-			     1));
+		  ktstr_task_write(self->fd, self->child, start + 1,
+				   "scx.dsq_vtime", 1));
 	EXPECT_EQ(KTSTR_E_IDENTITY,
-		  task_write(self->fd, self->child, 0, "scx.dsq_vtime", 1));
+		  ktstr_task_write(self->fd, self->child, 0, "scx.dsq_vtime",
+				   1));
 }
 
 TEST_F(chain, layer3_exiting_task)
@@ -114,10 +118,10 @@ TEST_F(chain, layer3_exiting_task)
 		_exit(0);
 	self->child = pid;
 	/* A zombie keeps its pid and task_struct, and it is exiting. */
-	ASSERT_EQ(0, wait_task_state(pid, 'Z'));
-	ASSERT_EQ(0, task_start_time(self->fd, pid, &start));
+	ASSERT_EQ(0, ktstr_wait_task_state(pid, 'Z'));
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, pid, &start, NULL));
 	EXPECT_EQ(KTSTR_E_EXITING,
-		  task_write(self->fd, pid, start, "scx.dsq_vtime", 1));
+		  ktstr_task_write(self->fd, pid, start, "scx.dsq_vtime", 1));
 }
 
 TEST_F(chain, layer4_running_task)
@@ -126,10 +130,12 @@ TEST_F(chain, layer4_running_task)
 
 	self->child = spawn_spinner();
 	ASSERT_GT(self->child, 0);
-	ASSERT_EQ(0, wait_task_state(self->child, 'R'));
-	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	ASSERT_EQ(0, ktstr_wait_task_state(self->child, 'R'));
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
+					   NULL));
 	EXPECT_EQ(KTSTR_E_ON_RQ,
-		  task_write(self->fd, self->child, start, "scx.dsq_vtime", 1));
+		  ktstr_task_write(self->fd, self->child, start,
+				   "scx.dsq_vtime", 1));
 }
 
 TEST_F(chain, layer6_not_on_ext)
@@ -142,9 +148,11 @@ TEST_F(chain, layer6_not_on_ext)
 	/* An RT task is never scheduled by the ext class. */
 	if (on_sched_ext())
 		ASSERT_EQ(0, sched_setscheduler(self->child, SCHED_FIFO, &sp));
-	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
+					   NULL));
 	EXPECT_EQ(KTSTR_E_NOT_EXT,
-		  task_write(self->fd, self->child, start, "scx.dsq_vtime", 1));
+		  ktstr_task_write(self->fd, self->child, start,
+				   "scx.dsq_vtime", 1));
 }
 
 TEST_F(chain, field_not_writable)
@@ -153,11 +161,13 @@ TEST_F(chain, field_not_writable)
 
 	self->child = spawn_sleeper(self->pipe);
 	ASSERT_GT(self->child, 0);
-	ASSERT_EQ(0, task_start_time(self->fd, self->child, &start));
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
+					   NULL));
 	EXPECT_EQ(KTSTR_E_NOT_WRITABLE,
-		  task_write(self->fd, self->child, start, "pid", 1));
+		  ktstr_task_write(self->fd, self->child, start, "pid", 1));
 	EXPECT_EQ(KTSTR_E_NOT_WRITABLE,
-		  task_write(self->fd, self->child, start, "start_time", 1));
+		  ktstr_task_write(self->fd, self->child, start, "start_time",
+				   1));
 }
 
 /*
@@ -173,15 +183,15 @@ static __u32 write_read_back(int fd, pid_t *child, int p[2],
 	__u32 r;
 
 	*child = spawn_sleeper(p);
-	if (*child <= 0 || task_start_time(fd, *child, &start))
+	if (*child <= 0 || ktstr_task_start_time(fd, *child, &start, NULL))
 		return KTSTR_REASON_MAX;
-	r = task_write(fd, *child, start, field, value);
+	r = ktstr_task_write(fd, *child, start, field, value);
 	if (r != KTSTR_OK)
 		return r;
-	access_init(&a, KTSTR_TARGET_TASK, field, 8);
+	ktstr_access_init(&a, KTSTR_TARGET_TASK, field, 8);
 	a.pid = *child;
 	a.start_time = start;
-	if (kioctl(fd, KTSTR_IOC_READ, &a))
+	if (ktstr_ioctl(fd, KTSTR_IOC_READ, &a))
 		return KTSTR_REASON_MAX;
 	*out = a.value;
 	return KTSTR_OK;
@@ -219,30 +229,30 @@ TEST_F(chain, watchdog_timeout_write)
 {
 	struct ktstr_access a, old;
 
-	access_init(&old, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &old));
-	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ktstr_access_init(&old, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &old));
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
 	/* 20000 jiffies is within 1 s .. 600 s for any HZ from 34 to 20000. */
 	a.value = 20000;
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
-	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &a));
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 	EXPECT_EQ(20000, a.value);
 	/* Out of range either way: refused, value unchanged. */
 	a.value = 0;
-	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
+	EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &a));
 	EXPECT_EQ(KTSTR_E_VALUE, a.hdr.reason);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
 	a.value = ~0ULL;
-	EXPECT_NE(0, kioctl(self->fd, KTSTR_IOC_WRITE, &a));
+	EXPECT_NE(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &a));
 	EXPECT_EQ(KTSTR_E_VALUE, a.hdr.reason);
-	access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
-	ASSERT_EQ(0, kioctl(self->fd, KTSTR_IOC_READ, &a));
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_READ, &a));
 	EXPECT_EQ(20000, a.value);
 	/* 0 means no scheduler set one: nothing to put back then. */
 	old.hdr.reason = 0;
 	if (old.value)
-		EXPECT_EQ(0, kioctl(self->fd, KTSTR_IOC_WRITE, &old));
+		EXPECT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &old));
 }
 
 TEST_HARNESS_MAIN

@@ -68,6 +68,8 @@ int sched_start(struct port *p, const struct job *j, struct agent_sched *s);
 /* Forward whatever the scheduler printed; false once it has exited. */
 bool sched_pump(struct port *p, struct agent_sched *s);
 void sched_stop(struct port *p, struct agent_sched *s);
+/* Report a scheduler that died during the job at once. */
+void sched_check(struct port *p, struct agent_sched *s);
 /* A test connected to the hand-off socket: serve its request. */
 void sched_handoff_serve(struct port *p, struct agent_sched *s);
 

@@ -230,6 +230,8 @@ int job_run(struct port *p, const struct job *j, struct agent_sched *s)
 					s->proc.reaped = true;
 				}
 			}
+			if (s)
+				sched_check(p, s);
 		}
 	}
 	if (out[0] >= 0)

@@ -39,13 +39,16 @@ static void keep_output(const char *buf, size_t n)
 	out_tail[out_len] = '\0';
 }
 
-static void send_event(struct port *p, enum ktstr_sched_event ev,
-		       const char *ops, const char *detail)
+static void send_event_status(struct port *p, enum ktstr_sched_event ev,
+			      const char *ops, const char *detail, int status)
 {
 	static uint8_t buf[KTSTR_WIRE_MAX_PAYLOAD];
 	size_t off = 0;
 
 	wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_EVENT, ev);
+	if (status >= 0)
+		wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_STATUS,
+				 (uint32_t)status);
 	if (ops)
 		wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_OPS,
 				 ops);
@@ -53,6 +56,12 @@ static void send_event(struct port *p, enum ktstr_sched_event ev,
 		wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_DETAIL,
 				 detail);
 	port_send(p, KTSTR_MSG_SCHED_EVENT, buf, off);
+}
+
+static void send_event(struct port *p, enum ktstr_sched_event ev,
+		       const char *ops, const char *detail)
+{
+	send_event_status(p, ev, ops, detail, -1);
 }
 
 static void pump_output(struct kt_sched *proc, void *ctx)
@@ -143,8 +152,16 @@ static void finish(struct port *p, struct agent_sched *s,
 	died = kt_sched_reap(&s->proc);
 	kt_sched_stop(&s->proc, STOP_GRACE_MS, pump_output, p);
 	kt_sched_describe_exit(s->proc.status, why, sizeof(why));
-	send_event(p, died ? KTSTR_SCHED_DIED : ev, NULL, why);
+	send_event_status(p, died ? KTSTR_SCHED_DIED : ev, NULL, why,
+			  s->proc.status);
 	kt_sched_release_fds(&s->proc);
+}
+
+void sched_check(struct port *p, struct agent_sched *s)
+{
+	/* Say so the moment it is gone: the host ends the job then. */
+	if (s->proc.pid > 0 && kt_sched_reap(&s->proc))
+		finish(p, s, KTSTR_SCHED_DIED);
 }
 
 void sched_stop(struct port *p, struct agent_sched *s)

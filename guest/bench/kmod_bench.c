@@ -70,27 +70,16 @@ int main(void)
 		return 1;
 	}
 	printf("cpus %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
-	ktstr_hdr_init(&a, sizeof(a));
-	a.kind = KTSTR_TARGET_SYMBOL;
-	a.width = 8;
-	strcpy(a.name, "jiffies_64");
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "jiffies_64", 8);
 	if (bench_read(fd, &a, "read symbol jiffies_64", ns))
 		return 1;
-	ktstr_hdr_init(&a, sizeof(a));
-	a.kind = KTSTR_TARGET_PERCPU;
-	a.width = 4;
-	strcpy(a.name, "nr_running");
+	ktstr_access_init(&a, KTSTR_TARGET_PERCPU, "nr_running", 4);
 	if (bench_read(fd, &a, "read percpu nr_running", ns))
 		return 1;
-	ktstr_hdr_init(&a, sizeof(a));
-	a.kind = KTSTR_TARGET_TASK;
-	a.width = 8;
+	ktstr_access_init(&a, KTSTR_TARGET_TASK, "se.sum_exec_runtime", 8);
 	a.pid = (uint32_t)getpid();
-	strcpy(a.name, "start_time");
-	if (ktstr_ioctl(fd, KTSTR_IOC_READ, &a))
+	if (ktstr_task_start_time(fd, a.pid, &a.start_time, NULL))
 		return 1;
-	a.start_time = a.value;
-	strcpy(a.name, "se.sum_exec_runtime");
 	if (bench_read(fd, &a, "read task sum_exec", ns))
 		return 1;
 	for (int i = 0; i < SNAPSHOTS; i++) {

@@ -73,21 +73,6 @@ static void print_value(const struct ctl_opts *o, const char *op,
 	       (uint64_t)a->value, (uint64_t)a->value);
 }
 
-/* The identity-free lookup of a task's start_time (see the kmod). */
-static int task_start_time(int fd, uint32_t pid, uint64_t *out,
-			   struct ktstr_access *a)
-{
-	ktstr_hdr_init(a, sizeof(*a));
-	a->kind = KTSTR_TARGET_TASK;
-	a->pid = pid;
-	a->width = 8;
-	strcpy(a->name, "start_time");
-	if (ktstr_ioctl(fd, KTSTR_IOC_READ, a))
-		return -1;
-	*out = a->value;
-	return 0;
-}
-
 /* Fill @a from "symbol NAME", "percpu FIELD" or "task PID [START] FIELD". */
 static int target(int fd, const struct ctl_opts *o, const char **args,
 		  int n, bool write, struct ktstr_access *a, int *used)
@@ -152,12 +137,10 @@ int ctl_read(int fd, const struct ctl_opts *o, const char **args, int n)
 		return CTL_EXIT_USAGE;
 	}
 	if (a.kind == KTSTR_TARGET_TASK && !o->have_start_time) {
-		struct ktstr_access st;
-		uint64_t t;
+		struct ktstr_hdr st = { 0 };
 
-		if (task_start_time(fd, a.pid, &t, &st))
-			return ctl_refused(o, "read", &st.hdr);
-		a.start_time = t;
+		if (ktstr_task_start_time(fd, a.pid, &a.start_time, &st.reason))
+			return ctl_refused(o, "read", &st);
 	}
 	if (ktstr_ioctl(fd, KTSTR_IOC_READ, &a))
 		return ctl_refused(o, "read", &a.hdr);

@@ -294,14 +294,14 @@ int vm_report_failure(const struct vm_result *r)
 	switch (r->outcome) {
 	case VM_EXITED:
 		return r->exit_signal ? 128 + r->exit_signal : r->exit_code;
-	case VM_TIMEOUT:
-		errmsg("%s", r->detail);
-		return EXIT_TIMEOUT;
 	case VM_INTERRUPTED:
 		errmsg("%s; the VM was stopped and cleaned up", r->detail);
 		return exit_for_signal(vm_pending_signal() ?: SIGINT);
 	default:
-		errmsg("%s", r->detail);
-		return EXIT_VM_FAILED;
+		if (vm_outcome_is_failure_of_test(r->outcome))
+			fprintf(stderr, "%s\n", r->detail);	/* BUG SUMMARY */
+		else
+			errmsg("%s", r->detail);
+		return vm_outcome_status(r->outcome);
 	}
 }

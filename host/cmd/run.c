@@ -152,11 +152,7 @@ static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
 		     line = strtok(NULL, "\n"))
 			printf("# %s\n", line);
 		printf("not ok %u %s # %s\n", num, name,
-		       r->outcome == VM_TIMEOUT ? "timeout" :
-		       r->outcome == VM_PANIC ? "kernel panic" :
-		       r->outcome == VM_SCHED_FAILED ? "scheduler failed" :
-		       r->outcome == VM_INTERRUPTED ? "interrupted" :
-		       "VM failure");
+		       vm_outcome_name(r->outcome));
 	}
 	fflush(stdout);
 	strlist_free(&progs);

@@ -8,17 +8,13 @@ void console_init(struct console *c, FILE *log, bool echo)
 	memset(c, 0, sizeof(*c));
 	c->log = log;
 	c->echo = echo;
+	kevents_init(&c->kev);
 }
 
 static void end_line(struct console *c)
 {
 	c->line[c->line_len] = '\0';
-	if (!c->panicked && strstr(c->line, "Kernel panic - not syncing")) {
-		const char *p = strstr(c->line, "Kernel panic");
-
-		snprintf(c->panic, sizeof(c->panic), "%s", p);
-		c->panicked = true;
-	}
+	kevents_line(&c->kev, c->line);
 	if (c->echo)
 		fprintf(stderr, "  | %s\n", c->line);
 	c->line_len = 0;

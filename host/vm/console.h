@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The guest's serial console as the host sees it: kept as a bounded tail
- * for error reports, scanned for kernel panics, optionally logged to a
+ * for error reports, scanned for kernel events (kevents.h), logged to a
  * file and echoed. Its bytes are untrusted and never printed raw.
  */
 #ifndef KTSTR_HOST_CONSOLE_H
@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "vm/kevents.h"
 
 #define CONSOLE_TAIL	32768
 #define CONSOLE_LINE	512
@@ -20,8 +22,7 @@ struct console {
 	bool wrapped;
 	char line[CONSOLE_LINE];	/* the line being assembled */
 	size_t line_len;
-	char panic[CONSOLE_LINE];	/* first panic line seen */
-	bool panicked;
+	struct kevents kev;		/* panics, oopses, lockups, sched_ext exits */
 	FILE *log;			/* full log, or NULL */
 	bool echo;			/* copy lines to stderr (-v) */
 };

@@ -58,6 +58,15 @@ struct vm {
 	uint64_t output_bytes;
 	unsigned int output_refused;
 
+	/* Failure detection (watch.c). */
+	uint64_t job_start_ns;	/* the job was sent */
+	uint64_t sched_died_ns;	/* the agent said the scheduler died */
+	char sched_death[160];	/* how: "killed by signal 11 (...)" */
+	int sched_status;	/* its wait status, -1 if unknown */
+	uint64_t scx_error_ns;	/* a sched_ext error exit was on the console */
+	unsigned int scx_seq_seen;	/* sched_ext exits already judged */
+	int64_t failure_capture;	/* snapshot id taken at the failure */
+
 	int sig_fd;
 };
 
@@ -79,6 +88,16 @@ void qemu_stop(struct vm *v);
 
 /* proto.c: the host end of the protocol (the agent's is guest/agent/). */
 void proto_feed(struct vm *v, const void *buf, size_t len);
+
+/* watch.c: scheduler and kernel failures to verdicts, at once. */
+void watch_init(struct vm *v);
+void watch_tick(struct vm *v);
+/* When watch_tick wants to run again; UINT64_MAX if not waiting. */
+uint64_t watch_next_due(const struct vm *v);
+
+/* report.c: the failure report (BUG SUMMARY and JSON). */
+void report_failure(struct vm *v, enum vm_outcome out, const char *what,
+		    const struct kev *ev);
 
 /* outfiles.c */
 void outfiles_on_frame(struct vm *v, const struct wire_frame *f);

@@ -74,6 +74,7 @@ static void on_hello(struct vm *v)
 		return;
 	v->hello = true;
 	v->r->boot_ns = now_ns() - v->start_ns;
+	v->job_start_ns = now_ns();
 	if (send_run(v))
 		vm_fail(v, VM_ERROR, "cannot send the job to the guest: %s",
 			strerror(errno));
@@ -85,7 +86,8 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 {
 	static char detail[KTSTR_WIRE_MAX_PAYLOAD];
 	char ops[128] = "";
-	uint32_t ev = 0;
+	uint32_t ev = 0, st = UINT32_MAX;
+	int status;
 	const uint8_t *val;
 	uint16_t tag, n;
 	size_t off = 0;
@@ -98,7 +100,10 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 			wire_tlv_str(val, n, ops, sizeof(ops));
 		else if (tag == KTSTR_TLV_SCHED_DETAIL)
 			wire_tlv_str(val, n, detail, sizeof(detail));
+		else if (tag == KTSTR_TLV_SCHED_STATUS)
+			wire_tlv_u32(val, n, &st);
 	}
+	status = st == UINT32_MAX ? -1 : (int)(st & 0xffff);
 	switch (ev) {
 	case KTSTR_SCHED_ATTACHED:
 		snprintf(v->r->sched_ops, sizeof(v->r->sched_ops), "%s", ops);
@@ -113,10 +118,14 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 			v->o->job.sched_path, detail);
 		break;
 	case KTSTR_SCHED_DIED:
+		/* watch.c turns this into a verdict once the console has said why. */
 		v->r->sched_died = true;
-		capturer_capture(v->cap, CAPTURE_FAILURE, "scheduler-died");
-		errmsg("scheduler %s died during the run: %s",
-		       v->o->job.sched_path, detail);
+		if (!v->sched_died_ns) {
+			v->sched_died_ns = now_ns();
+			snprintf(v->sched_death, sizeof(v->sched_death),
+				 "scheduler process %s", detail);
+			v->sched_status = status;
+		}
 		break;
 	case KTSTR_SCHED_RELEASED:
 		v->r->sched_released = true;

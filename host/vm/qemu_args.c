@@ -105,7 +105,7 @@ int qemu_build_args(const struct vm_config *c, struct strlist *a, char *err,
 	r |= strlist_push(a, c->initrd);
 	r |= strlist_push(a, "-append");
 	r |= strlist_pushf(a, "%s%s%s%s", base_cmdline,
-			   c->verbose_console ? "" : " quiet",
+			   c->verbose_console ? "" : " loglevel=5",
 			   c->append ? " " : "", c->append ? c->append : "");
 	if (r) {
 		snprintf(err, errlen, "out of memory building the QEMU command line");

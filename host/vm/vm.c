@@ -140,8 +140,9 @@ static void on_qemu_exit(void *ctx)
 		read_qemu_stderr(v);
 	if (v->done)
 		return;
-	if (v->con.panicked) {
-		vm_fail(v, VM_PANIC, "guest kernel panic: %s", v->con.panic);
+	if (v->con.kev.ev[KEV_PANIC].seen) {
+		vm_fail(v, VM_PANIC, "guest kernel panic: %s",
+			v->con.kev.ev[KEV_PANIC].line);
 		vm_append_console(v, 30);
 		return;
 	}
@@ -231,6 +232,8 @@ static int poll_timeout(struct vm *v, uint64_t done_at)
 		until = done_at + EXIT_GRACE_MS * 1000000ull;
 	if (v->hello && !v->done && capturer_next_due(v->cap) < until)
 		until = capturer_next_due(v->cap);
+	if (watch_next_due(v) < until)
+		until = watch_next_due(v);
 	if (until == UINT64_MAX)
 		return -1;
 	return until <= now ? 0 : (int)((until - now) / 1000000 + 1);
@@ -326,8 +329,10 @@ static void loop(struct vm *v)
 
 		if (ev_poll(&l, poll_timeout(v, done_at)) < 0)
 			break;
-		if (v->hello && !v->done && !v->qemu_gone)
+		if (v->hello && !v->done && !v->qemu_gone) {
 			capturer_tick(v->cap, now_ns());
+			watch_tick(v);
+		}
 		if (v->cap->fatal)
 			vm_fail(v, VM_ERROR, "%s", v->cap->fatal_msg);
 		if (v->done && !was_done)
@@ -429,6 +434,7 @@ int vm_run(const struct vm_opts *o, struct vm_result *r)
 	v->ctl_listen = v->qmp_listen = v->ctl = v->qmp = -1;
 	v->sync_listen = v->sync = -1;
 	wire_decoder_init(&v->dec);
+	watch_init(v);
 	v->start_ns = now_ns();
 	if (prepare(v, &argv))
 		goto out;
@@ -478,4 +484,38 @@ out:
 	strlist_free(&argv);
 	free(v);
 	return r->outcome == VM_EXITED ? 0 : -1;
+}
+
+static const struct {
+	const char *name;
+	int status;
+} outcomes[VM_OUTCOME_NR] = {
+#define VM_OUTCOME_ROW(e, n, st) [e] = { .name = n, .status = st },
+	VM_OUTCOMES(VM_OUTCOME_ROW)
+#undef VM_OUTCOME_ROW
+};
+
+const char *vm_outcome_name(enum vm_outcome o)
+{
+	return o < VM_OUTCOME_NR ? outcomes[o].name : "?";
+}
+
+int vm_outcome_status(enum vm_outcome o)
+{
+	return o < VM_OUTCOME_NR ? outcomes[o].status : 125;
+}
+
+bool vm_outcome_is_failure_of_test(enum vm_outcome o)
+{
+	switch (o) {
+	case VM_SCHED_ERROR:
+	case VM_SCHED_UNREG:
+	case VM_SCHED_KILLED:
+	case VM_KERNEL_OOPS:
+	case VM_PANIC:
+	case VM_LOCKUP:
+		return true;
+	default:
+		return false;
+	}
 }

@@ -13,14 +13,42 @@
 #include "boot/initramfs.h"
 #include "vm/qemu_args.h"
 
-enum vm_outcome {
-	VM_EXITED,		/* the job ran: exit_code or exit_signal */
-	VM_SCHED_FAILED,	/* the scheduler never attached */
-	VM_PANIC,		/* guest kernel panic */
-	VM_TIMEOUT,		/* --timeout expired */
-	VM_INTERRUPTED,		/* SIGINT/SIGTERM/SIGHUP to ktstr */
-	VM_ERROR,		/* QEMU or the agent failed */
-};
+/*
+ * How a run ended: the one list of verdicts. Each has the name KTAP lines,
+ * JSON reports and messages use, and the exit status of `ktstr shell`
+ * (a job that ran exits with its own status; an interrupted run with
+ * 128 + the signal).
+ */
+#define VM_OUTCOMES(X)							\
+	/* the job ran: exit_code or exit_signal */			\
+	X(VM_EXITED,		"exited",		0)		\
+	/* the scheduler never attached */				\
+	X(VM_SCHED_FAILED,	"sched-attach-failed",	125)		\
+	/* sched_ext disabled it with an error (SCX_EXIT_ERROR*) */	\
+	X(VM_SCHED_ERROR,	"sched-error",		120)		\
+	/* it went away cleanly while the test still needed it */	\
+	X(VM_SCHED_UNREG,	"sched-unregistered",	121)		\
+	/* its process died by a signal or exited non-zero */		\
+	X(VM_SCHED_KILLED,	"sched-killed",		122)		\
+	/* BUG, Oops, WARNING on the console during the job */		\
+	X(VM_KERNEL_OOPS,	"kernel-oops",		117)		\
+	X(VM_PANIC,		"kernel-panic",		118)		\
+	/* soft or hard lockup, RCU stall, hung task */			\
+	X(VM_LOCKUP,		"lockup",		119)		\
+	X(VM_TIMEOUT,		"timeout",		124)		\
+	/* SIGINT, SIGTERM or SIGHUP to ktstr */			\
+	X(VM_INTERRUPTED,	"interrupted",		130)		\
+	/* QEMU or the agent failed */					\
+	X(VM_ERROR,		"vm-error",		125)
+
+#define VM_OUTCOME_ENUM(e, name, status) e,
+enum vm_outcome { VM_OUTCOMES(VM_OUTCOME_ENUM) VM_OUTCOME_NR };
+#undef VM_OUTCOME_ENUM
+
+const char *vm_outcome_name(enum vm_outcome o);
+int vm_outcome_status(enum vm_outcome o);
+/* A verdict about the scheduler or the kernel under test, not ktstr. */
+bool vm_outcome_is_failure_of_test(enum vm_outcome o);
 
 struct vm_job {
 	const char *command;		/* shell command line, or NULL */
@@ -59,6 +87,7 @@ struct vm_result {
 	bool sched_released;	/* a test took the scheduler over */
 	char sched_ops[128];
 	char detail[8192];	/* why, for every outcome but a clean exit */
+	char report[4200];	/* failure report JSON written, or "" */
 	unsigned int snapshots_taken;
 	uint64_t boot_ns;	/* QEMU start to agent HELLO */
 	uint64_t total_ns;

@@ -97,17 +97,6 @@ void sc_mask_or(struct sc_mask *d, const struct sc_mask *s);
 void sc_mask_andnot(struct sc_mask *d, const struct sc_mask *s);
 int sc_mask_empty(const struct sc_mask *m);
 
-/* The old names of read_file_str() and write_file_str() (lib/file.h). */
-static inline int sc_file_read(const char *path, char *buf, size_t len)
-{
-	return read_file_str(path, buf, len);
-}
-
-static inline int sc_file_write(const char *path, const char *val)
-{
-	return write_file_str(path, val);
-}
-
 /* cgroup.c */
 __printf(3, 4)
 int sc_cg_write(const char *cg, const char *file, const char *fmt, ...);

@@ -121,6 +121,27 @@ ktstr_sh --scheduler scx_qmap --sched-args "--no-such-flag" --exec true
 check "bad --sched-args: scheduler error reported" \
 	test "$rc" -eq 125 -a -n "$(grep 'never attached' "$work/err")"
 
+# --- scheduler failures end the job at once, with a verdict --------------
+ktstr_sh --scheduler scx_qmap --sched-args "-e 100" --output-dir "$work/fail" \
+	--timeout 240 --exec 'sleep 600'
+check "scx_bpf_error (scx_qmap -e): sched-error at once with the kernel's kind and message, report and snapshot" \
+	eval 'test "$rc" -eq 120 &&
+	      grep -q "^BUG SUMMARY: sched-error" "$work/err" &&
+	      grep -q "exit:      SCX_EXIT_ERROR_BPF (scx_bpf_error)" "$work/err" &&
+	      grep -q "message:   test triggering error" "$work/err" &&
+	      grep -q "\"verdict\": \"sched-error\"" "$work/fail/failure.json" &&
+	      grep -q "\"kind\": \"SCX_EXIT_ERROR_BPF\"" "$work/fail/failure.json" &&
+	      ls "$work/fail"/snapshot-*.json >/dev/null &&
+	      ! grep -q "timed out" "$work/err"'
+ktstr_sh --scheduler scx_simple --exec 'sleep 1; kill -SEGV $KTSTR_SCHED_PID; sleep 600'
+check "a scheduler killed by SIGSEGV: sched-killed at once, naming the signal" \
+	eval 'test "$rc" -eq 122 && grep -q "^BUG SUMMARY: sched-killed" "$work/err" &&
+	      grep -q "killed by signal 11" "$work/err"'
+ktstr_sh --scheduler scx_simple --exec 'sleep 1; kill -INT $KTSTR_SCHED_PID; sleep 600'
+check "a scheduler that exits cleanly mid-test: sched-unregistered at once" \
+	eval 'test "$rc" -eq 121 && grep -q "^BUG SUMMARY: sched-unregistered" "$work/err"'
+check "nothing left after scheduler failures" eval '! leftovers'
+
 # --- files in, logs out ----------------------------------------------------
 echo "payload-$$" >"$work/data.txt"
 ktstr_sh --include "$work/data.txt" --output-dir "$work/logs" --exec 'cat /include/data.txt'
@@ -130,7 +151,7 @@ check "--include copies a file; --output-dir keeps the console log" \
 # --- failure paths ---------------------------------------------------------
 ktstr_sh --exec 'echo c > /proc/sysrq-trigger; sleep 30'
 check "a guest kernel panic is reported with its text" \
-	test "$rc" -eq 125 -a -n "$(grep 'guest kernel panic: Kernel panic - not syncing' "$work/err")"
+	test "$rc" -eq 118 -a -n "$(grep 'guest kernel panic: Kernel panic - not syncing' "$work/err")"
 check "nothing left after a panic" eval '! leftovers'
 
 ktstr_sh --timeout 8 --exec 'echo started; sleep 600'

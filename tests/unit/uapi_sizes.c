@@ -21,3 +21,13 @@ SIZE(ktstr_capture_sync, 120);
 _Static_assert(KTSTR_IOC_INFO == 0xd200b701UL, "INFO");
 _Static_assert(KTSTR_IOC_SNAPSHOT == 0xf838b704UL, "SNAPSHOT");
 _Static_assert(KTSTR_IOC_RELAY_DONE == 0xc078b707UL, "RELAY_DONE");
+
+/* The enums are ABI too: their lists in the header grow only at the end. */
+_Static_assert(KTSTR_OK == 0 && KTSTR_E_NO_REQUEST == 23 &&
+	       KTSTR_REASON_MAX == 24, "reasons");
+_Static_assert(KTSTR_RQ_SCX_LOCAL_DSQ_NR == 5 && KTSTR_RQ_NR_FIELDS == 6,
+	       "rq fields");
+_Static_assert(KTSTR_TASK_TASKS == 12 && KTSTR_TASK_NR_FIELDS == 13,
+	       "task fields");
+_Static_assert(KTSTR_ADDR_SCX_WATCHDOG_TIMEOUT == 4 && KTSTR_ADDR_NR == 5,
+	       "addresses");

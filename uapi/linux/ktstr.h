@@ -21,14 +21,11 @@
 /*
  * Module parameter ksyms="name=0xaddr,name=0xaddr,...": the loader passes
  * the addresses of the non-exported symbols the module needs, read from
- * /proc/kallsyms: runqueues, scx_ops_enable_state_var (or
- * scx_enable_state_var), scx_watchdog_timeout, ext_sched_class,
- * task_rq_lock, raw_spin_rq_unlock, _text, and for lowering the watchdog
- * timeout safely scx_watchdog_timestamp and scx_watchdog_work. The module
- * verifies each one
- * (sprint_symbol(), or rq->cpu == cpu for every CPU of runqueues) and
- * ignores names it does not know; what is missing or fails verification
- * makes the requests that need it fail with KTSTR_E_UNRESOLVED.
+ * /proc/kallsyms; KTSTR_KSYM in <linux/ktstr_tables.h> lists them. The
+ * module verifies each one (sprint_symbol(), or rq->cpu == cpu for every
+ * CPU of runqueues) and ignores names it does not know; what is missing or
+ * fails verification makes the requests that need it fail with
+ * KTSTR_E_UNRESOLVED.
  */
 #define KTSTR_KSYMS_PARAM	"ksyms"
 
@@ -43,36 +40,10 @@
 #define KTSTR_TAG_LEN		64
 #define KTSTR_SNAPSHOT_CPUS	256	/* ioctl sizes stay below 16 KiB */
 
-/* Why a request was refused. Each validation layer has its own code. */
+/* Why a request was refused: KTSTR_REASON in <linux/ktstr_tables.h>. */
 enum ktstr_reason {
-	KTSTR_OK = 0,
-	/* request shape */
-	KTSTR_E_SIZE,		/* hdr.size != sizeof the struct */
-	KTSTR_E_VERSION,	/* hdr.version != KTSTR_ABI_VERSION */
-	KTSTR_E_RESERVED,	/* a reserved or padding field is not zero */
-	KTSTR_E_NAME,		/* a name is empty or not NUL-terminated */
-	KTSTR_E_KIND,		/* unknown target kind */
-	KTSTR_E_WIDTH,		/* width not 1/2/4/8, or not the field's */
-	KTSTR_E_CPU,		/* CPU >= nr_cpu_ids or not possible */
-	/* what the request names */
-	KTSTR_E_UNKNOWN_SYMBOL,	/* not on the read allowlist */
-	KTSTR_E_UNKNOWN_FIELD,	/* no such per-CPU or task field */
-	KTSTR_E_UNRESOLVED,	/* known, but its address was not resolved at load */
-	KTSTR_E_NOT_WRITABLE,	/* not on the write allowlist */
-	KTSTR_E_VALUE,		/* value out of the field's range */
-	/* the task validation chain, in the order it runs */
-	KTSTR_E_NO_TASK,	/* layer 1: no task with that pid */
-	KTSTR_E_IDENTITY,	/* layer 2: start_time differs: pid was reused */
-	KTSTR_E_EXITING,	/* layer 3: the task is exiting */
-	KTSTR_E_ON_RQ,		/* layer 4: on_rq != 0 (runnable or running) */
-	KTSTR_E_SCX_QUEUED,	/* layer 5: queued on a sched_ext DSQ */
-	KTSTR_E_NOT_EXT,	/* layer 6: not scheduled by the ext class */
-	/* rendezvous */
-	KTSTR_E_NO_HOST,	/* CAPTURE: no host VMM is attached (direct mode) */
-	KTSTR_E_HOST_FAILED,	/* CAPTURE: the host refused or failed */
-	KTSTR_E_BUSY,		/* another capture is in flight */
-	KTSTR_E_INTERRUPTED,	/* a signal ended the wait */
-	KTSTR_E_NO_REQUEST,	/* RELAY_DONE for a request not in flight */
+#define KTSTR_REASON(code, ...)	code,
+#include <linux/ktstr_tables.h>
 	KTSTR_REASON_MAX,
 };
 
@@ -83,32 +54,20 @@ struct ktstr_hdr {
 	__u32 reserved;		/* in: 0 */
 };
 
-/* Fields of struct rq whose offsets INFO reports and READ accepts. */
+/*
+ * The fields of struct rq and struct task_struct whose offsets INFO
+ * reports and that READ accepts: KTSTR_RQ_FIELD and KTSTR_TASK_FIELD in
+ * <linux/ktstr_tables.h>.
+ */
 enum ktstr_rq_field {
-	KTSTR_RQ_NR_RUNNING,		/* "nr_running" */
-	KTSTR_RQ_CLOCK,			/* "clock" */
-	KTSTR_RQ_CURR,			/* "curr" (task_struct pointer) */
-	KTSTR_RQ_CPU,			/* "cpu" */
-	KTSTR_RQ_SCX_NR_RUNNING,	/* "scx.nr_running" */
-	KTSTR_RQ_SCX_LOCAL_DSQ_NR,	/* "scx.local_dsq.nr" */
+#define KTSTR_RQ_FIELD(index, ...)	index,
+#include <linux/ktstr_tables.h>
 	KTSTR_RQ_NR_FIELDS,
 };
 
-/* Fields of struct task_struct. */
 enum ktstr_task_field {
-	KTSTR_TASK_PID,			/* "pid" */
-	KTSTR_TASK_TGID,		/* "tgid" */
-	KTSTR_TASK_COMM,		/* "comm" (read only as layout) */
-	KTSTR_TASK_START_TIME,		/* "start_time" */
-	KTSTR_TASK_ON_RQ,		/* "on_rq" */
-	KTSTR_TASK_POLICY,		/* "policy" */
-	KTSTR_TASK_SCHED_CLASS,		/* "sched_class" */
-	KTSTR_TASK_SUM_EXEC_RUNTIME,	/* "se.sum_exec_runtime" */
-	KTSTR_TASK_SCX_DSQ_VTIME,	/* "scx.dsq_vtime" (writable) */
-	KTSTR_TASK_SCX_SLICE,		/* "scx.slice" (writable) */
-	KTSTR_TASK_SCX_FLAGS,		/* "scx.flags" */
-	KTSTR_TASK_SCX_DSQ,		/* "scx.dsq" */
-	KTSTR_TASK_TASKS,		/* "tasks" (list_head, layout only) */
+#define KTSTR_TASK_FIELD(index, ...)	index,
+#include <linux/ktstr_tables.h>
 	KTSTR_TASK_NR_FIELDS,
 };
 
@@ -117,13 +76,10 @@ struct ktstr_field_layout {
 	__u32 size;	/* bytes; 0 if this kernel has no such field */
 };
 
-/* Addresses INFO reports; 0 when not resolved. */
+/* Addresses INFO reports: KTSTR_ADDR in <linux/ktstr_tables.h>. */
 enum ktstr_addr {
-	KTSTR_ADDR_RUNQUEUES,		/* per-CPU offset of runqueues */
-	KTSTR_ADDR_JIFFIES_64,
-	KTSTR_ADDR_INIT_TASK,
-	KTSTR_ADDR_SCX_STATE,		/* the sched_ext enable state (atomic_t) */
-	KTSTR_ADDR_SCX_WATCHDOG_TIMEOUT,
+#define KTSTR_ADDR(index, ...)	index,
+#include <linux/ktstr_tables.h>
 	KTSTR_ADDR_NR,
 };
 

@@ -1,26 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Load ktstr.ko with libkmod: see kmod_load.h.
+ */
 #include <errno.h>
 #include <stdbool.h>
 #include <libkmod.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "kmod_load.h"
-#include "linux/ktstr.h"
+#include <linux/ktstr.h>
 
-/* The symbols listed in uapi/linux/ktstr.h for the ksyms parameter. */
+#include "kmod_load.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
+/* The names the module knows; it verifies each address it is given. */
 static const char *const wanted[] = {
-	"runqueues", "scx_ops_enable_state_var", "scx_enable_state_var",
-	"scx_watchdog_timeout", "ext_sched_class", "task_rq_lock",
-	"raw_spin_rq_unlock", "_text", "scx_watchdog_timestamp",
-	"scx_watchdog_work",
+#define KTSTR_KSYM(name, ...)	name,
+#include <linux/ktstr_tables.h>
 };
 
-int ksyms_option(const char *kallsyms, char *buf, size_t len)
+int ktstr_ksyms_option(const char *kallsyms, char *buf, size_t len)
 {
 	size_t off = snprintf(buf, len, KTSTR_KSYMS_PARAM "=");
 	const char *sep = "";
-	bool seen[sizeof(wanted) / sizeof(wanted[0])] = { false };
+	bool seen[ARRAY_SIZE(wanted)] = { false };
 	char line[512];
 	FILE *f = fopen(kallsyms, "re");
 
@@ -34,7 +40,7 @@ int ksyms_option(const char *kallsyms, char *buf, size_t len)
 		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
 		    strchr(line, '['))
 			continue;
-		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
 			if (seen[i] || strcmp(name, wanted[i]))
 				continue;
 			seen[i] = true;
@@ -55,7 +61,7 @@ int ktstr_kmod_load(const char *ko, char *err, size_t errlen)
 	char opts[2048];
 	int r;
 
-	if (ksyms_option("/proc/kallsyms", opts, sizeof(opts))) {
+	if (ktstr_ksyms_option("/proc/kallsyms", opts, sizeof(opts))) {
 		snprintf(err, errlen, "cannot read /proc/kallsyms: %s",
 			 strerror(errno));
 		return -1;

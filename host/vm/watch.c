@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Failure detection: what the console says (kevents.h) and what the agent
+ * says about the scheduler become a verdict the moment they are known, so
+ * a broken scheduler or kernel ends the run at once instead of at
+ * --timeout. Each verdict is decided once, after a short wait for the
+ * lines that explain it (the kernel's message and backtrace, or the
+ * console line that says why the scheduler's process went).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "util.h"
+#include "vm/internal.h"
+
+#define EXPLAIN_NS	500000000ull	/* wait this long for the explanation */
+
+void watch_init(struct vm *v)
+{
+	v->sched_status = -1;
+	v->failure_capture = -1;
+}
+
+static bool sched_under_test(const struct vm *v)
+{
+	return v->o->job.sched_path && !v->r->sched_released;
+}
+
+static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
+		   const char *what)
+{
+	/* Capture before anything else changes in the guest. */
+	v->failure_capture = capturer_capture(v->cap, CAPTURE_FAILURE,
+					      vm_outcome_name(out));
+	report_failure(v, out, what, ev);
+}
+
+static void judge_sched_death(struct vm *v)
+{
+	int st = v->sched_status;
+
+	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		decide(v, VM_SCHED_UNREG, NULL,
+		       "the scheduler exited cleanly while the test still needed it");
+	else
+		decide(v, VM_SCHED_KILLED, NULL, v->sched_death);
+}
+
+void watch_tick(struct vm *v)
+{
+	struct kevents *k = &v->con.kev;
+	uint64_t now = now_ns();
+
+	if (v->done || !v->hello || !v->job_start_ns)
+		return;
+	if (k->ev[KEV_LOCKUP].seen) {
+		decide(v, VM_LOCKUP, &k->ev[KEV_LOCKUP], k->ev[KEV_LOCKUP].line);
+		return;
+	}
+	if (k->ev[KEV_OOPS].seen && k->open != KEV_OOPS) {
+		decide(v, VM_KERNEL_OOPS, &k->ev[KEV_OOPS], k->ev[KEV_OOPS].line);
+		return;
+	}
+	if (k->scx_seq != v->scx_seq_seen) {
+		v->scx_seq_seen = k->scx_seq;
+		if (kev_scx_is_error(k->scx_kind) && sched_under_test(v))
+			v->scx_error_ns = now;
+	}
+	if (v->scx_error_ns &&
+	    (k->open != KEV_SCX_EXIT || now >= v->scx_error_ns + EXPLAIN_NS)) {
+		decide(v, VM_SCHED_ERROR, &k->ev[KEV_SCX_EXIT],
+		       k->ev[KEV_SCX_EXIT].line);
+		return;
+	}
+	/* The console may say why only after the agent saw the process go. */
+	if (v->sched_died_ns && now >= v->sched_died_ns + EXPLAIN_NS)
+		judge_sched_death(v);
+}
+
+uint64_t watch_next_due(const struct vm *v)
+{
+	uint64_t due = UINT64_MAX;
+
+	if (v->done)
+		return due;
+	if (v->scx_error_ns)
+		due = v->scx_error_ns + EXPLAIN_NS;
+	if (v->sched_died_ns && v->sched_died_ns + EXPLAIN_NS < due)
+		due = v->sched_died_ns + EXPLAIN_NS;
+	return due;
+}
