@@ -117,7 +117,7 @@ static const char *trigger_name(enum capture_trigger t)
 {
 	static const char *const names[] = {
 		[CAPTURE_PERIODIC] = "periodic", [CAPTURE_GUEST] = "guest",
-		[CAPTURE_FAILURE] = "failure", [CAPTURE_COLD_READ] = "cold-read",
+		[CAPTURE_FAILURE] = "failure",
 	};
 
 	return names[t];

@@ -17,7 +17,6 @@ enum capture_trigger {
 	CAPTURE_PERIODIC,	/* --snapshots: skipped if another is in flight */
 	CAPTURE_GUEST,		/* ktstr-ctl capture: queued */
 	CAPTURE_FAILURE,	/* a failure: queued */
-	CAPTURE_COLD_READ,	/* a host-side kernel read: queued */
 };
 
 /*

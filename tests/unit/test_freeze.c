@@ -232,7 +232,7 @@ TEST(gate_rejects_periodic_and_times_out_queued)
 	usleep(50000);
 	EXPECT_EQ(-EBUSY, gate_acquire(&g, CAPTURE_PERIODIC, 1000));
 	t0 = now_ns();
-	EXPECT_EQ(-ETIMEDOUT, gate_acquire(&g, CAPTURE_COLD_READ, 50));
+	EXPECT_EQ(-ETIMEDOUT, gate_acquire(&g, CAPTURE_GUEST, 50));
 	EXPECT_LT(now_ns() - t0, 250000000ull);
 	/* A queued request gets the gate when the holder lets go. */
 	EXPECT_EQ(0, gate_acquire(&g, CAPTURE_FAILURE, 2000));
