@@ -327,7 +327,7 @@ TEST_F_TIMEOUT(dev, random_bad_requests_leave_kernel_clean, 900)
 	if (wd.value)
 		EXPECT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &wd));
 
-	ASSERT_EQ(0, sysfs_read("/proc/sys/kernel/tainted", taint,
+	ASSERT_EQ(0, read_file_str("/proc/sys/kernel/tainted", taint,
 				sizeof(taint)));
 	EXPECT_EQ(0, strtoul(taint, NULL, 10) & ~TAINT_ALLOWED)
 		TH_LOG("kernel tainted: %s", taint);

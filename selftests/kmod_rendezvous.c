@@ -13,6 +13,7 @@
 #include "kselftest_harness.h"
 #include "lib/ktstr_dev.h"
 #include "ktstr_guest.h"
+#include "lib/ktstr_env.h"
 
 #define MAX_SPINNERS 64
 
@@ -86,7 +87,7 @@ TEST_F(rdv, snapshot_sees_pinned_spinners)
 		EXPECT_EQ(self->spinner[i], c->curr_pid)
 			TH_LOG("cpu %d: curr %u (%.16s)", self->spinner_cpu[i],
 			       c->curr_pid, c->curr_comm);
-		if (getenv("KTSTR_SCHEDULER") && *getenv("KTSTR_SCHEDULER")) {
+		if (getenv(KTSTR_ENV_SCHEDULER) && *getenv(KTSTR_ENV_SCHEDULER)) {
 			EXPECT_GE(c->scx_nr_running, 1)
 				TH_LOG("cpu %d: scx nr_running %u",
 				       self->spinner_cpu[i], c->scx_nr_running);

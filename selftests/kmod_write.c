@@ -47,7 +47,7 @@ static bool on_sched_ext(void)
 {
 	char state[32];
 
-	return !sysfs_read("/sys/kernel/sched_ext/state", state,
+	return !read_file_str("/sys/kernel/sched_ext/state", state,
 			   sizeof(state)) && !strcmp(state, "enabled");
 }
 

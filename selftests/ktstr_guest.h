@@ -11,29 +11,16 @@
 #include <string.h>
 
 #include "lib/file.h"
+#include "lib/ktstr_env.h"
 
 struct guest_topo {
 	unsigned int nodes, llcs, cores, threads;
 };
 
-/*
- * The old names of read_file_str() and write_file_str() (lib/file.h), for
- * the callers not switched yet.
- */
-static inline int sysfs_read(const char *path, char *buf, size_t len)
-{
-	return read_file_str(path, buf, len);
-}
-
-static inline int sysfs_write(const char *path, const char *val)
-{
-	return write_file_str(path, val);
-}
-
 /* The declared topology; -1 when the test does not run under ktstr. */
 static inline int guest_topo_get(struct guest_topo *t)
 {
-	const char *s = getenv("KTSTR_TOPOLOGY");
+	const char *s = getenv(KTSTR_ENV_TOPOLOGY);
 
 	if (!s || sscanf(s, "%un%ul%uc%ut", &t->nodes, &t->llcs, &t->cores,
 			 &t->threads) != 4 || !t->nodes || !t->llcs ||

@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "scenario.h"
+#include "lib/ktstr_env.h"
 
 #define SC_TIMEOUT	120
 
@@ -107,7 +108,7 @@ TEST(limits_layers)
 	};
 	struct sc_limits d, l;
 
-	unsetenv("KTSTR_SCENARIO_LIMITS");
+	unsetenv(KTSTR_ENV_SCENARIO_LIMITS);
 	sc_limits_resolve(&(struct sc_scenario){ .name = "none" }, "", &d);
 	EXPECT_EQ(1000, d.max_gap_ms);
 	EXPECT_EQ(1, d.min_units);
@@ -121,15 +122,15 @@ TEST(limits_layers)
 	EXPECT_EQ(700, l.max_gap_ms);
 	EXPECT_EQ(2.5, l.max_spread);
 	EXPECT_EQ(1.5, l.weight_tol);
-	setenv("KTSTR_SCENARIO_LIMITS", "max_gap_ms=300, force=fairness", 1);
+	setenv(KTSTR_ENV_SCENARIO_LIMITS, "max_gap_ms=300, force=fairness", 1);
 	sc_limits_resolve(&s, "scx_test", &l);
 	EXPECT_EQ(300, l.max_gap_ms);
 	EXPECT_EQ(0, l.off & SC_BIT(SC_CHECK_FAIRNESS));
-	setenv("KTSTR_SCENARIO_LIMITS", "off=longest_gap+weight_ratio", 1);
+	setenv(KTSTR_ENV_SCENARIO_LIMITS, "off=longest_gap+weight_ratio", 1);
 	sc_limits_resolve(&s, "other", &l);
 	EXPECT_EQ(SC_BIT(SC_CHECK_FAIRNESS) | SC_BIT(SC_CHECK_GAP) |
 		  SC_BIT(SC_CHECK_WEIGHT), l.off);
-	unsetenv("KTSTR_SCENARIO_LIMITS");
+	unsetenv(KTSTR_ENV_SCENARIO_LIMITS);
 }
 
 /*

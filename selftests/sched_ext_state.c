@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "ktstr_guest.h"
+#include "lib/ktstr_env.h"
 
 #ifndef SCHED_EXT
 #define SCHED_EXT 7
@@ -17,7 +18,7 @@
 
 static const char *scheduler(void)
 {
-	const char *s = getenv("KTSTR_SCHEDULER");
+	const char *s = getenv(KTSTR_ENV_SCHEDULER);
 
 	return s && s[0] ? s : NULL;
 }

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "util.h"
-#include "coldread.h"
+#include "capture/coldread.h"
 #include "capture/snapshot.h"
 
 /* A CR3 of a vCPU, for page walks (any vCPU maps the kernel). */

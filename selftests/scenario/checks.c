@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../lib/ktstr_env.h"
 
 #define SC_FAIR_MIN_LIFE_MS	500
 
@@ -91,7 +92,7 @@ static unsigned int check_bits(const char *v)
 /* KTSTR_SCENARIO_LIMITS="max_gap_ms=800,max_spread=3,off=fairness" */
 static void merge_env(struct sc_limits *d)
 {
-	const char *env = getenv("KTSTR_SCENARIO_LIMITS");
+	const char *env = getenv(KTSTR_ENV_SCENARIO_LIMITS);
 	struct sc_limits e = { 0 };
 	char buf[512], *save = NULL;
 
@@ -123,7 +124,7 @@ static void merge_env(struct sc_limits *d)
 			e.force = check_bits(v);
 	}
 	if (e.off)
-		e.why = "KTSTR_SCENARIO_LIMITS";
+		e.why = KTSTR_ENV_SCENARIO_LIMITS;
 	merge(d, &e);
 }
 

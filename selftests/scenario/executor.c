@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../lib/ktstr_env.h"
 
 #define SC_DEFAULT_DURATION_MS	3000
 #define SC_CONTROLLERS		"cpuset cpu io memory pids"
@@ -549,7 +550,7 @@ static void scenario(struct sc_exec *x)
 int sc_run(const struct sc_scenario *s, struct sc_result *r)
 {
 	struct sched_param rt = { .sched_priority = SC_EXEC_PRIO }, normal = { 0 };
-	const char *out = getenv("KTSTR_OUTPUT_DIR");
+	const char *out = getenv(KTSTR_ENV_OUTPUT_DIR);
 	struct sc_exec *x = calloc(1, sizeof(*x));
 	char why[256], err[200];
 	int rt_ok;
@@ -568,7 +569,7 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	x->r = r;
 	x->cur = SC_OWNER_BACKDROP;
 	x->io.loop_fd = -1;
-	x->sched_name = getenv("KTSTR_SCHEDULER");
+	x->sched_name = getenv(KTSTR_ENV_SCHEDULER);
 	x->t0 = sc_now_ns();
 	x->seed = s->seed;
 	for (const char *p = s->name; p && *p; p++)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../lib/ktstr_env.h"
 
 static char frag_dir[128];
 static char prog_name[64];
@@ -341,7 +342,7 @@ static void copy_file(FILE *out, const char *path)
 
 int sc_report_end(void)
 {
-	const char *dir = getenv("KTSTR_OUTPUT_DIR");
+	const char *dir = getenv(KTSTR_ENV_OUTPUT_DIR);
 	char *names[256], path[512], out[320];
 	struct dirent *e;
 	struct utsname u;
@@ -372,9 +373,9 @@ int sc_report_end(void)
 		fprintf(f, ",\n  \"kernel\": ");
 		js_string(f, u.release);
 		fprintf(f, ",\n  \"topology\": ");
-		js_string(f, getenv("KTSTR_TOPOLOGY"));
+		js_string(f, getenv(KTSTR_ENV_TOPOLOGY));
 		fprintf(f, ",\n  \"scheduler\": ");
-		js_string(f, getenv("KTSTR_SCHEDULER"));
+		js_string(f, getenv(KTSTR_ENV_SCHEDULER));
 		fprintf(f, ",\n  \"scenarios\": [");
 	}
 	for (int i = 0; i < n; i++) {

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/ktstr_fields.h"
-#include "coldread.h"
+#include "ktstr_fields.h"
+#include "capture/coldread.h"
 
 static const struct {
 	const char *name;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Catch a sched_ext error exit before the scheduler is torn down.
+ *
+ * On an error exit sched_ext records the exit, then its irq_work writes
+ * the debug dump line by line through the sched_ext_dump tracepoint, and
+ * only after that queues the work that disables the scheduler. The first
+ * dump line ("<comm>[<pid>] triggered exit kind <n>:") is the earliest
+ * moment every scheduler structure is still intact, so the probe on that
+ * tracepoint asks the host for a capture right there: it writes the tag
+ * "sched-error" on the sync port and spins, interrupts off, until the
+ * host has frozen the VM, captured it and released us with an NMI (see
+ * ktstr_sync.c). Without a host (no relay attached) it does nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "ktstr.h"
+
+#define KTSTR_SCX_DUMP_TP	"sched_ext_dump"
+#define KTSTR_SCX_EXIT_TAG	"sched-error"
+
+static struct tracepoint *ktstr_scx_dump_tp;
+static atomic_t ktstr_scx_exits = ATOMIC_INIT(0);
+
+static void ktstr_scx_dump_probe(void *data, const char *line)
+{
+	if (!line || !strstr(line, "triggered exit kind"))
+		return;
+	atomic_inc(&ktstr_scx_exits);
+	if (ktstr_relay_attached() && !ktstr_sync_host(KTSTR_SCX_EXIT_TAG))
+		pr_warn("the host did not capture the sched_ext exit\n");
+}
+
+static void ktstr_scx_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, KTSTR_SCX_DUMP_TP))
+		ktstr_scx_dump_tp = tp;
+}
+
+unsigned int ktstr_scx_exit_count(void)
+{
+	return atomic_read(&ktstr_scx_exits);
+}
+
+void ktstr_scx_watch_init(void)
+{
+	for_each_kernel_tracepoint(ktstr_scx_find_tp, NULL);
+	if (!ktstr_scx_dump_tp ||
+	    tracepoint_probe_register(ktstr_scx_dump_tp,
+				      (void *)ktstr_scx_dump_probe, NULL)) {
+		/* Failures are still caught, only after the teardown. */
+		pr_info("no %s tracepoint: sched_ext exits are captured late\n",
+			KTSTR_SCX_DUMP_TP);
+		ktstr_scx_dump_tp = NULL;
+	}
+}
+
+void ktstr_scx_watch_exit(void)
+{
+	if (!ktstr_scx_dump_tp)
+		return;
+	tracepoint_probe_unregister(ktstr_scx_dump_tp,
+				    (void *)ktstr_scx_dump_probe, NULL);
+	tracepoint_synchronize_unregister();
+}

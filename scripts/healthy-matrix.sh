@@ -1,0 +1,47 @@
+#!/bin/sh
+# The no-false-positive campaign: the default suite, N times under each
+# healthy scheduler (EEVDF and the kernel's example sched_ext schedulers)
+# on TCG, and the pass count per scheduler. Every failed run keeps its
+# KTAP and stderr, and its verdict lines are printed, so a failure is
+# explained, never retried.
+#
+#   scripts/healthy-matrix.sh [REPS [SCHEDULER...]]   (default 10, all five)
+#
+# Long: about 3 minutes per run on 2 host cores. Results stay in the
+# directory it prints.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+reps=${1:-10}
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] || set -- eevdf scx_simple scx_qmap scx_central scx_flatcg
+topo=${KTSTR_MATRIX_TOPOLOGY:-1n2l2c1t}
+out=$(mktemp -d /tmp/ktstr-matrix.XXXXXX)
+echo "# healthy matrix: $reps runs x $*, topology $topo, results in $out"
+summary=""
+for sched in "$@"; do
+	pass=0
+	for i in $(seq "$reps"); do
+		log="$out/$sched.$i"
+		start=$(date +%s)
+		if [ "$sched" = eevdf ]; then
+			"$top/ktstr" run --accel tcg --topology "$topo" >"$log.ktap" 2>"$log.err"
+		else
+			"$top/ktstr" run --accel tcg --topology "$topo" \
+				--scheduler "$sched" >"$log.ktap" 2>"$log.err"
+		fi
+		rc=$?
+		secs=$(($(date +%s) - start))
+		if [ "$rc" -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "# $sched run $i: pass (${secs}s)"
+		else
+			echo "# $sched run $i: FAIL (exit $rc, ${secs}s)"
+			grep -E '^not ok|^ +not ok|BUG SUMMARY|exit: |message: |what: ' \
+				"$log.ktap" "$log.err" | sed 's/^/#   /' | head -20
+		fi
+	done
+	summary="$summary$(printf '%-12s %d/%d' "$sched" "$pass" "$reps")
+"
+done
+echo "scheduler    passed"
+printf '%s' "$summary"
