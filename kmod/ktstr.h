@@ -90,5 +90,15 @@ bool ktstr_relay_attached(void);
 int ktstr_sync_init(void);
 void ktstr_sync_exit(void);
 long ktstr_capture_sync(struct file *file, void *req, void __user *uarg);
+/*
+ * Write @tag on the sync port and spin until the host has captured and
+ * released us (false: it did not within 2 s). The caller keeps the CPU:
+ * interrupts or preemption off.
+ */
+bool ktstr_sync_host(const char *tag);
+
+/* ktstr_scx_watch.c */
+void ktstr_scx_watch_init(void);
+void ktstr_scx_watch_exit(void);
 
 #endif /* _KTSTR_KMOD_H */

@@ -199,11 +199,13 @@ static int __init ktstr_init(void)
 	ret = ktstr_sync_init();
 	if (ret)
 		goto out_snapshot;
+	ktstr_scx_watch_init();
 	ret = misc_register(&ktstr_dev);
 	if (ret)
 		goto out_sync;
 	return 0;
 out_sync:
+	ktstr_scx_watch_exit();
 	ktstr_sync_exit();
 out_snapshot:
 	ktstr_snapshot_exit();
@@ -213,6 +215,7 @@ out_snapshot:
 static void __exit ktstr_exit(void)
 {
 	misc_deregister(&ktstr_dev);
+	ktstr_scx_watch_exit();
 	ktstr_sync_exit();
 	ktstr_snapshot_exit();
 }

@@ -8,42 +8,45 @@
  * dump line ("<comm>[<pid>] triggered exit kind <n>:") is the earliest
  * moment every scheduler structure is still intact, so the probe on that
  * tracepoint asks the host for a capture right there: it writes the tag
- * "sched-error" on the sync port and spins, interrupts off, until the
+ * KTSTR_SYNC_TAG_SCHED_ERROR on the sync port and spins, interrupts off, until the
  * host has frozen the VM, captured it and released us with an NMI (see
  * ktstr_sync.c). Without a host (no relay attached) it does nothing.
+ *
+ * Every dump line is also printed as "ktstr: scx-dump: <line>", which the
+ * host collects from the console as the kernel's debug dump.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
 #include "ktstr.h"
 
 #define KTSTR_SCX_DUMP_TP	"sched_ext_dump"
-#define KTSTR_SCX_EXIT_TAG	"sched-error"
 
 static struct tracepoint *ktstr_scx_dump_tp;
-static atomic_t ktstr_scx_exits = ATOMIC_INIT(0);
 
 static void ktstr_scx_dump_probe(void *data, const char *line)
 {
-	if (!line || !strstr(line, "triggered exit kind"))
+	if (!line)
 		return;
-	atomic_inc(&ktstr_scx_exits);
-	if (ktstr_relay_attached() && !ktstr_sync_host(KTSTR_SCX_EXIT_TAG))
+	if (strstr(line, "triggered exit kind") && ktstr_relay_attached() &&
+	    !ktstr_sync_host(KTSTR_SYNC_TAG_SCHED_ERROR))
 		pr_warn("the host did not capture the sched_ext exit\n");
+	/*
+	 * The dump goes to the console too, so the host has it even when
+	 * the scheduler's user space never prints it. This is the failure
+	 * path: the time the console takes with interrupts off is spent
+	 * after the capture.
+	 */
+	pr_err(KTSTR_SCX_DUMP_PREFIX "%s\n", line);
 }
 
 static void ktstr_scx_find_tp(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, KTSTR_SCX_DUMP_TP))
 		ktstr_scx_dump_tp = tp;
-}
-
-unsigned int ktstr_scx_exit_count(void)
-{
-	return atomic_read(&ktstr_scx_exits);
 }
 
 void ktstr_scx_watch_init(void)

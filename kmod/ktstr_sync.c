@@ -51,19 +51,15 @@ static int ktstr_sync_nmi(unsigned int type, struct pt_regs *regs)
 	       NMI_HANDLED : NMI_DONE;
 }
 
-static int ktstr_sync_park(void *data)
+bool ktstr_sync_host(const char *tag)
 {
-	struct ktstr_sync_ctx *ctx = data;
-	struct ktstr_capture_sync *req = ctx->req;
-	u64 t0 = ktime_get_ns();
 	const char *c;
+	bool released;
 	u32 waited;
 
-	req->jiffies = get_jiffies_64();
-	req->scx_state = ktstr_scx_state();
 	atomic_set(&ktstr_sync_released, 0);
 	atomic_set(&ktstr_sync_active, 1);
-	for (c = req->tag; *c; c++)
+	for (c = tag; *c; c++)
 		outb(*c, KTSTR_SYNC_PORT);
 	outb('\n', KTSTR_SYNC_PORT);
 	for (waited = 0; waited < KTSTR_SYNC_TIMEOUT_US; waited++) {
@@ -71,9 +67,21 @@ static int ktstr_sync_park(void *data)
 			break;
 		udelay(1);
 	}
-	ctx->released = atomic_read(&ktstr_sync_released);
+	released = atomic_read(&ktstr_sync_released);
 	WRITE_ONCE(ktstr_sync_grace_until, jiffies + HZ);
 	atomic_set(&ktstr_sync_active, 0);
+	return released;
+}
+
+static int ktstr_sync_park(void *data)
+{
+	struct ktstr_sync_ctx *ctx = data;
+	struct ktstr_capture_sync *req = ctx->req;
+	u64 t0 = ktime_get_ns();
+
+	req->jiffies = get_jiffies_64();
+	req->scx_state = ktstr_scx_state();
+	ctx->released = ktstr_sync_host(req->tag);
 	req->parked_ns = ktime_get_ns() - t0;
 	return 0;
 }

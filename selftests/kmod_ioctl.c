@@ -328,7 +328,7 @@ TEST_F_TIMEOUT(dev, random_bad_requests_leave_kernel_clean, 900)
 		EXPECT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_WRITE, &wd));
 
 	ASSERT_EQ(0, read_file_str("/proc/sys/kernel/tainted", taint,
-				sizeof(taint)));
+				   sizeof(taint)));
 	EXPECT_EQ(0, strtoul(taint, NULL, 10) & ~TAINT_ALLOWED)
 		TH_LOG("kernel tainted: %s", taint);
 	loglen = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */

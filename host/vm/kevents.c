@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux/ktstr.h"
 #include "vm/kevents.h"
+
+#define DUMP_MARK	"ktstr: " KTSTR_SCX_DUMP_PREFIX
 
 static const struct {
 	const char *needle;
@@ -160,12 +163,41 @@ static int line_class(const char *body)
 	return -1;
 }
 
+static void dump_line(struct kevents *k, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (strstr(line, "triggered exit kind")) {
+		/* A new dump starts. */
+		k->dump_len = 0;
+		k->dump_lines = 0;
+		k->dump_truncated = false;
+		k->dump[0] = '\0';
+		snprintf(k->dump_trigger, sizeof(k->dump_trigger), "%s", line);
+	}
+	if (k->dump_len + n + 2 > sizeof(k->dump)) {
+		k->dump_truncated = true;
+		return;
+	}
+	memcpy(k->dump + k->dump_len, line, n);
+	k->dump_len += n;
+	k->dump[k->dump_len++] = '\n';
+	k->dump[k->dump_len] = '\0';
+	k->dump_lines++;
+}
+
 void kevents_line(struct kevents *k, const char *line)
 {
 	double t;
 	const char *body = strip_time(line, &t);
-	int c = line_class(body);
+	int c;
 	struct kev *e;
+
+	if (!strncmp(body, DUMP_MARK, strlen(DUMP_MARK))) {
+		dump_line(k, body + strlen(DUMP_MARK));
+		return;
+	}
+	c = line_class(body);
 
 	/* A new event interrupts the trace of the one before. */
 	if (c < 0 || (c != KEV_SCX_EXIT && k->ev[c].seen)) {

@@ -4,7 +4,8 @@
  * sched_ext scheduler disabled (with the kernel's reason, message and
  * backtrace), an Oops, BUG or WARNING, a lockup or stall, a panic. Lines
  * are matched against one table; the first event of each class is kept
- * with the lines that follow it (its backtrace), bounded.
+ * with the lines that follow it (its backtrace), bounded. ktstr.ko prints
+ * sched_ext's debug dump on the console too; those lines are collected.
  */
 #ifndef KTSTR_HOST_VM_KEVENTS_H
 #define KTSTR_HOST_VM_KEVENTS_H
@@ -15,6 +16,7 @@
 #define KEV_LINE	256
 #define KEV_TEXT	2048	/* the event line and its first trace lines */
 #define KEV_TRACE_LINES	12
+#define KEV_DUMP	(64 * 1024)	/* sched_ext's debug dump, bounded */
 
 enum kev_class {
 	KEV_SCX_EXIT,		/* sched_ext: BPF scheduler "x" disabled (reason) */
@@ -56,6 +58,12 @@ struct kevents {
 	char scx_msg[KEV_LINE];
 	enum kev_scx_kind scx_kind;
 	unsigned int scx_seq;	/* sched_ext exits seen in all */
+	/* sched_ext's debug dump, as ktstr.ko prints it (KTSTR_SCX_DUMP_PREFIX) */
+	char dump[KEV_DUMP];
+	size_t dump_len;
+	unsigned int dump_lines;
+	bool dump_truncated;
+	char dump_trigger[KEV_LINE];	/* "comm[pid] triggered exit kind N:" */
 };
 
 void kevents_init(struct kevents *k);

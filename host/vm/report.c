@@ -86,12 +86,19 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 		json_str(x, "reason", k->scx_reason);
 		json_str(x, "message", k->scx_msg);
 		json_str(x, "ops", k->scx_name);
+		json_str(x, "triggered_by", k->dump_trigger);
 		json_object_object_add(o, "exit_info", x);
+		json_str(o, "debug_dump", k->dump);
+		json_object_object_add(o, "debug_dump_truncated",
+				       json_object_new_boolean(k->dump_truncated));
 	}
 	if (v->sched_died_ns)
 		json_str(o, "scheduler_process", v->sched_death);
 	json_object_object_add(o, "snapshot_id",
 			       json_object_new_int64(v->failure_capture));
+	json_object_object_add(o, "snapshot_before_teardown",
+			       json_object_new_boolean(out == VM_SCHED_ERROR &&
+						       v->scx_exit_captured));
 	json_str(o, "scheduler_output_tail", slog);
 	json_str(o, "console_tail", console);
 	snprintf(path, sizeof(path), "%s/failure.json", v->o->output_dir);
@@ -128,13 +135,21 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 				"\n  exit:      %s (%s)\n  message:   %s",
 				kev_scx_kind_name(k->scx_kind), k->scx_reason,
 				k->scx_msg[0] ? k->scx_msg : "(none)");
+	if (out == VM_SCHED_ERROR && k->dump_trigger[0] && off < sizeof(sum))
+		off += snprintf(sum + off, sizeof(sum) - off,
+				"\n  on:        %s\n  dump:      %u lines of sched_ext's debug dump%s",
+				k->dump_trigger, k->dump_lines,
+				v->o->output_dir ? " in failure.json" : "");
 	if (off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off, "\n  what:      %s",
 				what);
 	if (v->failure_capture > 0 && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
-				"\n  snapshot:  %lld (taken at the failure)",
-				(long long)v->failure_capture);
+				"\n  snapshot:  %lld (%s)",
+				(long long)v->failure_capture,
+				v->scx_exit_captured && out == VM_SCHED_ERROR ?
+				"all vCPUs frozen at the exit, before teardown" :
+				"taken at the verdict");
 	if (ev && ev->text[0] && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\nkernel said:\n%s", ev->text);

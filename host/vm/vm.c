@@ -205,7 +205,15 @@ static void read_sync(void *ctx)
 		v->sync_len = 0;
 		if (!v->hello)
 			continue;	/* not ktstr.ko: it loads after boot */
-		capturer_capture(v->cap, CAPTURE_GUEST, v->sync_line);
+		if (!strcmp(v->sync_line, KTSTR_SYNC_TAG_SCHED_ERROR)) {
+			/* Before teardown: the snapshot the report names. */
+			v->failure_capture = capturer_capture(v->cap,
+							      CAPTURE_FAILURE,
+							      v->sync_line);
+			v->scx_exit_captured = true;
+		} else {
+			capturer_capture(v->cap, CAPTURE_GUEST, v->sync_line);
+		}
 		capturer_release_sync(v->cap);
 	}
 }

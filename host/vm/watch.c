@@ -31,9 +31,13 @@ static bool sched_under_test(const struct vm *v)
 static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 		   const char *what)
 {
-	/* Capture before anything else changes in the guest. */
-	v->failure_capture = capturer_capture(v->cap, CAPTURE_FAILURE,
-					      vm_outcome_name(out));
+	/*
+	 * Capture before anything else changes in the guest, unless ktstr.ko
+	 * already had the host capture a sched_ext error before teardown.
+	 */
+	if (!(out == VM_SCHED_ERROR && v->scx_exit_captured))
+		v->failure_capture = capturer_capture(v->cap, CAPTURE_FAILURE,
+						      vm_outcome_name(out));
 	report_failure(v, out, what, ev);
 }
 

@@ -21,6 +21,7 @@
 #include "scheduler.h"
 
 #define KT_HANDOFF_TIMEOUT_MS	60000	/* a stop or a restart, with margin */
+#define KT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char * const scx_state_names[] = {
 	[KT_SCX_DISABLED] = "disabled",
@@ -43,7 +44,7 @@ enum kt_scx_state kt_scx_state(void)
 
 	if (read_file_str(KT_SCX_STATE_PATH, buf, sizeof(buf)))
 		return KT_SCX_ABSENT;
-	for (size_t i = 0; i < sizeof(scx_state_names) / sizeof(scx_state_names[0]); i++)
+	for (size_t i = 0; i < KT_ARRAY_SIZE(scx_state_names); i++)
 		if (!strcmp(buf, scx_state_names[i]))
 			return (enum kt_scx_state)i;
 	return KT_SCX_UNKNOWN;
@@ -233,11 +234,11 @@ static int handoff_addr(const char *sock, struct sockaddr_un *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
-	if (strlen(sock) >= sizeof(a->sun_path)) {
+	if (snprintf(a->sun_path, sizeof(a->sun_path), "%s", sock) >=
+	    (int)sizeof(a->sun_path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(a->sun_path, sock);
 	return 0;
 }
 

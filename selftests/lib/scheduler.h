@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+#include <linux/types.h>
 #include <sys/types.h>
 
 #define KT_SCX_STATE_PATH	"/sys/kernel/sched_ext/state"
@@ -84,9 +84,9 @@ enum kt_handoff_op {
 };
 
 struct kt_handoff_msg {
-	uint32_t op;		/* enum kt_handoff_op */
-	int32_t result;		/* reply: 0, or a negative errno */
-	int32_t pid;		/* reply to RESUME, STATUS: the scheduler's pid */
+	__u32 op;		/* enum kt_handoff_op */
+	__s32 result;		/* reply: 0, or a negative errno */
+	__s32 pid;		/* reply to RESUME, STATUS: the scheduler's pid */
 	char detail[240];	/* reply: why, when result != 0 */
 };
 

@@ -213,7 +213,7 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 	}
 	if (boot && !getenv(KTSTR_ENV_SCHED_HANDOFF)) {
 		snprintf(why, len,
-			 "the boot scheduler %s belongs to the agent, which offers no hand-off: detaching it would fail the run",
+			 "the boot scheduler %s belongs to the agent, which offers no hand-off",
 			 x->sched_name ? x->sched_name : "");
 		return -1;
 	}
@@ -243,7 +243,8 @@ int sc_sched_available(struct sc_exec *x, char *why, size_t len)
 	}
 	if (!x->sched_bin[0] || access(x->sched_bin, X_OK)) {
 		snprintf(why, len,
-			 "no sched_ext scheduler to attach: set " KTSTR_ENV_SCENARIO_SCHED " or pass --include <kernel>/tools/sched_ext/build/bin/scx_simple");
+			 "no sched_ext scheduler to attach: set %s or --include scx_simple",
+			 KTSTR_ENV_SCENARIO_SCHED);
 		return -1;
 	}
 	return 0;
@@ -331,7 +332,7 @@ int sc_sched_attach(struct sc_exec *x, const struct sc_op *op)
 		return -1;
 	st = kt_scx_state();
 	if (!op->standin && st != KT_SCX_DISABLED) {
-		sc_harness_fail(x, "attach: sched_ext is %s, not disabled: a scheduler is attached already",
+		sc_harness_fail(x, "attach: sched_ext is %s: a scheduler is attached already",
 				kt_scx_state_name(st));
 		return -1;
 	}

@@ -191,6 +191,14 @@ struct ktstr_relay {
  * comes within two seconds, with KTSTR_E_HOST_FAILED.
  */
 #define KTSTR_SYNC_PORT		0x5f0
+/*
+ * The tag ktstr.ko itself sends on the sync port at a sched_ext error
+ * exit, before the scheduler is torn down: the host records that capture
+ * as the failure's.
+ */
+#define KTSTR_SYNC_TAG_SCHED_ERROR	"sched-error"
+/* How ktstr.ko prints each line of sched_ext's debug dump: "ktstr: " this. */
+#define KTSTR_SCX_DUMP_PREFIX		"scx-dump: "
 
 struct ktstr_capture_sync {
 	struct ktstr_hdr hdr;
