@@ -74,6 +74,7 @@ enum ktstr_tlv {
 	KTSTR_TLV_CAPTURE_ID,		/* u32 */
 	KTSTR_TLV_RESULT,		/* u32: 0 ok, else a ktstr_reason */
 	KTSTR_TLV_SCHED_STATUS,		/* u32: the scheduler's wait status */
+	KTSTR_TLV_WATCHDOG_MS,		/* u32: sched_ext watchdog to set, 0: leave */
 	KTSTR_TLV_MAX,
 };
 

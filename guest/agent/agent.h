@@ -44,11 +44,18 @@ struct job {
 	struct strlist sched_args;
 	bool interactive;
 	uint32_t attach_timeout_ms;
+	uint32_t watchdog_ms;		/* sched_ext watchdog; 0: the kernel's */
 };
 
 int job_decode(const uint8_t *p, size_t len, struct job *j, char *err,
 	       size_t errlen);
 void job_free(struct job *j);
+
+/*
+ * Set sched_ext's watchdog timeout through /dev/ktstr (the kmod's
+ * validated write). sched_ext resets it at every attach.
+ */
+int watchdog_set(uint32_t ms, char *why, size_t len);
 
 /* Mount the pseudo filesystems; failures are appended to @errors. */
 void mounts_setup(struct strlist *errors);

@@ -77,6 +77,9 @@ int job_decode(const uint8_t *p, size_t len, struct job *j, char *err,
 		case KTSTR_TLV_ATTACH_TIMEOUT_MS:
 			bad = !wire_tlv_u32(v, n, &j->attach_timeout_ms);
 			break;
+		case KTSTR_TLV_WATCHDOG_MS:
+			bad = !wire_tlv_u32(v, n, &j->watchdog_ms);
+			break;
 		default:
 			break;	/* newer hosts may send more; ignore */
 		}

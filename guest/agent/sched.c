@@ -110,6 +110,9 @@ static int launch(struct port *p, struct agent_sched *s)
 	if (!kt_sched_wait_attached(&s->proc, j->attach_timeout_ms,
 				    pump_output, p, why, sizeof(why))) {
 		kt_scx_ops(ops, sizeof(ops));
+		/* sched_ext set its own timeout at the attach: lower it now. */
+		if (j->watchdog_ms && watchdog_set(j->watchdog_ms, why, sizeof(why)))
+			port_log(p, "sched_ext watchdog left at the kernel's: %s", why);
 		send_event(p, KTSTR_SCHED_ATTACHED, ops, NULL);
 		return 0;
 	}

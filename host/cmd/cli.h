@@ -30,6 +30,7 @@ struct vm_cli {
 	int verbose;
 	int snapshots;
 	double snapshot_window_s;
+	double watchdog_s;	/* < 0: the default for the accel */
 	struct strlist includes;
 };
 

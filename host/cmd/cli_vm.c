@@ -28,6 +28,7 @@ struct vm_cli vm_cli = {
 	.memory_mb = DEFAULT_MEMORY_MB,
 	.timeout_s = -1,
 	.snapshot_window_s = 5.0,
+	.watchdog_s = -1,
 };
 
 struct poptOption vm_cli_options[] = {
@@ -54,6 +55,9 @@ struct poptOption vm_cli_options[] = {
 	  "take N periodic snapshots of the frozen VM during the job", "N" },
 	{ "snapshot-window", 0, POPT_ARG_DOUBLE, &vm_cli.snapshot_window_s, 0,
 	  "spread the periodic snapshots over 10-90 % of this many seconds from the job's start (default 5)",
+	  "SECONDS" },
+	{ "watchdog", 0, POPT_ARG_DOUBLE, &vm_cli.watchdog_s, 0,
+	  "sched_ext's stall watchdog, seconds: 0 keeps the kernel's (default 20 on TCG, 10 on KVM)",
 	  "SECONDS" },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v',
 	  "show the guest console (twice: also QEMU's command and the scheduler output)",
@@ -208,6 +212,14 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.snapshot_window_s);
 		goto bad;
 	}
+	if (vm_cli.watchdog_s != -1 &&
+	    !(vm_cli.watchdog_s == 0 ||
+	      (vm_cli.watchdog_s >= 1 && vm_cli.watchdog_s <= 600))) {
+		snprintf(err, sizeof(err),
+			 "bad --watchdog %g: expected 1 to 600 seconds, or 0 for the kernel's own",
+			 vm_cli.watchdog_s);
+		goto bad;
+	}
 	qemu = find_qemu();
 	if (!qemu) {
 		snprintf(err, sizeof(err),
@@ -261,6 +273,8 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->verbose = vm_cli.verbose;
 	o->snapshots = (unsigned int)vm_cli.snapshots;
 	o->snapshot_window_ms = (unsigned int)(vm_cli.snapshot_window_s * 1000);
+	o->job.watchdog_ms = vm_cli.watchdog_s < 0 ? -1 :
+			     (int)(vm_cli.watchdog_s * 1000);
 	if (s->kernel.tree[0]) {
 		snprintf(s->vmlinux, sizeof(s->vmlinux), "%s/vmlinux",
 			 s->kernel.tree);

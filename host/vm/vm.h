@@ -58,7 +58,16 @@ struct vm_job {
 	const struct strlist *sched_args;
 	bool interactive;
 	unsigned int attach_timeout_ms;
+	int watchdog_ms;	/* -1: VM_WATCHDOG_*_MS for the accel; 0: the kernel's */
 };
+
+/*
+ * sched_ext's stall watchdog, lowered so a stall is caught in seconds.
+ * Far above the longest wait of a healthy run (scripts/healthy-matrix.sh);
+ * TCG is about 30 times slower than KVM.
+ */
+#define VM_WATCHDOG_TCG_MS	20000
+#define VM_WATCHDOG_KVM_MS	10000
 
 /* Receives the job's stdout (stream 1) and stderr (stream 2). */
 typedef void (*vm_output_fn)(void *ctx, int stream, const char *buf,

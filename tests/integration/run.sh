@@ -74,6 +74,7 @@ echo "not a program" >"$work/notexec"
 chmod 0644 "$work/notexec"
 bad "scheduler path not executable" --scheduler "$work/notexec" --exec true
 bad "bad timeout" --timeout 0 --exec true
+bad "bad watchdog" --watchdog 0.5 --exec true
 bad "unexpected argument" stray --exec true
 "$K" frobnicate >"$work/out" 2>"$work/err"; rc=$?
 check "bad input: unknown command" one_line_usage_error
@@ -140,6 +141,12 @@ check "a scheduler killed by SIGSEGV: sched-killed at once, naming the signal" \
 ktstr_sh --scheduler scx_simple --exec 'sleep 1; kill -INT $KTSTR_SCHED_PID; sleep 600'
 check "a scheduler that exits cleanly mid-test: sched-unregistered at once" \
 	eval 'test "$rc" -eq 121 && grep -q "^BUG SUMMARY: sched-unregistered" "$work/err"'
+ktstr_sh --scheduler scx_qmap --sched-args "-t 5" --watchdog 3 --timeout 240 \
+	--exec 'for i in $(seq 20); do (while :; do sleep 0.05; done) & done; sleep 600'
+check "a stalled task (scx_qmap -t) with --watchdog 3: sched-error SCX_EXIT_ERROR_STALL at once" \
+	eval 'test "$rc" -eq 120 &&
+	      grep -q "exit:      SCX_EXIT_ERROR_STALL (runnable task stall)" "$work/err" &&
+	      grep -q "failed to run for 3" "$work/err"'
 check "nothing left after scheduler failures" eval '! leftovers'
 
 # --- files in, logs out ----------------------------------------------------
