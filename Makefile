@@ -3,7 +3,8 @@
 # ktstr top-level build.
 #
 #   make deps         install every Debian package the project needs
-#   make              host CLI, guest binaries, kernel + example schedulers, kmod
+#   make              host CLI, guest binaries, kernel + example schedulers, kmod,
+#                     ktstr's own schedulers (selftests/scheds)
 #   make kernel       build (or reuse) the cached kernel under test
 #   make unit         unit tests under ASan + UBSan (no VM)
 #   make integration  tests that boot VMs
@@ -38,10 +39,10 @@ CTL_LIBS	:= -lpopt -lkmod
 KTSTR		:= ./ktstr
 KERNEL_DIR	= $(shell $(KTSTR) kernel path)
 
-.PHONY: all host guest selftests kernel kmod uapi-sizes unit integration check run bench \
+.PHONY: all host guest selftests kernel kmod scheds uapi-sizes unit integration check run bench \
 	install deps clean checkpatch FORCE
 
-all: host guest kernel kmod
+all: host guest kernel kmod scheds
 
 host: $(KTSTR)
 guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/reference-init \
@@ -78,6 +79,10 @@ $(BUILD)/guest/reference-init: guest/reference-init.c
 
 kernel: host
 	$(KTSTR) kernel build
+
+# ktstr's own schedulers (scx_fault), built with the kernel's tools/sched_ext.
+scheds: kernel
+	$(MAKE) -C selftests/scheds KDIR=$(KERNEL_DIR) OUTPUT=$(CURDIR)/$(BUILD)/scheds
 
 kmod: kernel
 	$(MAKE) -C $(KERNEL_DIR) M=$(CURDIR) modules
@@ -131,7 +136,7 @@ bench: all
 checkpatch: kernel
 	scripts/checkpatch.sh
 
-install: host guest
+install: host guest scheds
 	install -D -m 0755 $(BUILD)/host/ktstr $(DESTDIR)$(PREFIX)/bin/ktstr
 	install -D -m 0755 $(BUILD)/guest/ktstr-agent \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-agent
@@ -140,6 +145,8 @@ install: host guest
 	install -D -m 0755 $(BUILD)/guest/reference-init \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/reference-init
 	install -D -m 0644 selftests/config $(DESTDIR)$(PREFIX)/share/ktstr/config
+	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds
+	install -m 0755 $(BUILD)/scheds/scx_fault $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds/
 	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/selftests
 	install -m 0755 $(BUILD)/selftests/* $(DESTDIR)$(PREFIX)/libexec/ktstr/selftests/
 

@@ -12,12 +12,15 @@
  * host has frozen the VM, captured it and released us with an NMI (see
  * ktstr_sync.c). Without a host (no relay attached) it does nothing.
  *
- * Every dump line is also printed as "ktstr: scx-dump: <line>", which the
- * host collects from the console as the kernel's debug dump.
+ * Every dump line is also printed, deferred and bounded, as
+ * "ktstr: scx-dump: <line>", which the host collects from the console as
+ * the kernel's debug dump. The dump lock serializes the probe.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/printk.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
@@ -27,20 +30,56 @@
 
 static struct tracepoint *ktstr_scx_dump_tp;
 
+/* Bytes of dump lines printed for the current dump; reset at its header. */
+static size_t ktstr_scx_dump_printed;
+
+/*
+ * printk_deferred() for a module: store the line now, leave the console
+ * to printk's irq_work. The probe runs under sched_ext's dump lock and,
+ * for the per-CPU lines, a runqueue lock: flushing the console here could
+ * wake a console_lock() waiter and take a runqueue lock again.
+ */
+static __printf(1, 2) void ktstr_printk_deferred(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vprintk_emit(0, LOGLEVEL_SCHED, NULL, fmt, args);
+	va_end(args);
+}
+
+/* sched_ext formats the first dump line from current: check it exactly. */
+static bool ktstr_scx_dump_header(const char *line)
+{
+	char head[TASK_COMM_LEN + 48];
+
+	snprintf(head, sizeof(head), "%s[%d]" KTSTR_SCX_DUMP_HEADER,
+		 current->comm, task_pid_nr(current));
+	return !strncmp(line, head, strlen(head));
+}
+
 static void ktstr_scx_dump_probe(void *data, const char *line)
 {
+	size_t len;
+
 	if (!line)
 		return;
-	if (strstr(line, "triggered exit kind") && ktstr_relay_attached() &&
-	    !ktstr_sync_host(KTSTR_SYNC_TAG_SCHED_ERROR))
-		pr_warn("the host did not capture the sched_ext exit\n");
+	if (ktstr_scx_dump_header(line)) {
+		ktstr_scx_dump_printed = 0;
+		if (ktstr_relay_attached() &&
+		    !ktstr_sync_host(KTSTR_SYNC_TAG_SCHED_ERROR))
+			pr_warn("the host did not capture the sched_ext exit\n");
+	}
 	/*
-	 * The dump goes to the console too, so the host has it even when
-	 * the scheduler's user space never prints it. This is the failure
-	 * path: the time the console takes with interrupts off is spent
-	 * after the capture.
+	 * The dump goes to the console too, bounded, so the host has it even
+	 * when the scheduler's user space never prints it.
 	 */
-	pr_err(KTSTR_SCX_DUMP_PREFIX "%s\n", line);
+	len = strlen(line) + 1;
+	if (ktstr_scx_dump_printed + len > KTSTR_SCX_DUMP_MAX)
+		return;
+	ktstr_scx_dump_printed += len;
+	ktstr_printk_deferred(KERN_ERR KBUILD_MODNAME ": " KTSTR_SCX_DUMP_PREFIX "%s\n",
+			      line);
 }
 
 static void ktstr_scx_find_tp(struct tracepoint *tp, void *priv)

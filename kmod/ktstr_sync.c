@@ -100,6 +100,9 @@ long ktstr_capture_sync(struct file *file, void *data, void __user *uarg)
 	/* A newline would end the tag early on the port. */
 	if (strchr(req->tag, '\n'))
 		return ktstr_fail(&req->hdr, KTSTR_E_NAME);
+	/* The module's own tag: the host takes it for a sched_ext exit. */
+	if (!strcmp(req->tag, KTSTR_SYNC_TAG_SCHED_ERROR))
+		return ktstr_fail(&req->hdr, KTSTR_E_NAME);
 	if (!ktstr_relay_attached())
 		return ktstr_fail(&req->hdr, KTSTR_E_NO_HOST);
 	if (mutex_lock_interruptible(&ktstr_sync_lock))

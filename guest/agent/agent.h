@@ -65,6 +65,9 @@ struct agent_sched {
 	struct kt_sched proc;
 	const struct job *job;
 	bool released;		/* stopped because a test took over */
+	pid_t releaser;		/* the test that did */
+	uint64_t releaser_gone_ns;	/* when it was found dead */
+	bool reclaim_warned;
 	int handoff_fd;		/* listening hand-off socket, or -1 */
 };
 

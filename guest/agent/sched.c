@@ -6,6 +6,7 @@
  * A test may take it over through the hand-off socket.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #define OUTPUT_KEEP	8192	/* output tail kept for an attach failure */
 #define STOP_GRACE_MS	5000
+#define RECLAIM_WAIT_NS	10000000000ull	/* then say sched_ext is held */
 
 /* The tail of what the scheduler printed, for an attach failure. */
 static char out_tail[OUTPUT_KEEP + 1];
@@ -160,11 +162,41 @@ static void finish(struct port *p, struct agent_sched *s,
 	kt_sched_release_fds(&s->proc);
 }
 
+/*
+ * The test that took the scheduler over died without giving it back (a
+ * kselftest timeout SIGKILLs it): once sched_ext is free again (its own
+ * scheduler dies with it, PR_SET_PDEATHSIG), start ours again so the
+ * tests after it run under the scheduler they were asked to.
+ */
+static void reclaim(struct port *p, struct agent_sched *s)
+{
+	if (!s->releaser || kill(s->releaser, 0) == 0 || errno != ESRCH)
+		return;
+	if (!s->releaser_gone_ns)
+		s->releaser_gone_ns = now_ns();
+	if (kt_scx_state() != KT_SCX_DISABLED) {
+		if (now_ns() - s->releaser_gone_ns > RECLAIM_WAIT_NS &&
+		    !s->reclaim_warned) {
+			port_log(p, "test pid %d died holding the scheduler hand-off and sched_ext is still %s",
+				 s->releaser, kt_scx_state_name(kt_scx_state()));
+			s->reclaim_warned = true;
+		}
+		return;
+	}
+	port_log(p, "test pid %d died holding the scheduler hand-off: starting %s again",
+		 s->releaser, s->job->sched_path);
+	s->released = false;
+	s->releaser = 0;
+	launch(p, s);
+}
+
 void sched_check(struct port *p, struct agent_sched *s)
 {
 	/* Say so the moment it is gone: the host ends the job then. */
 	if (s->proc.pid > 0 && kt_sched_reap(&s->proc))
 		finish(p, s, KTSTR_SCHED_DIED);
+	if (s->released)
+		reclaim(p, s);
 }
 
 void sched_stop(struct port *p, struct agent_sched *s)
@@ -182,8 +214,8 @@ struct handoff_ctx {
 	struct agent_sched *s;
 };
 
-static int on_handoff(enum kt_handoff_op op, struct kt_handoff_msg *reply,
-		      void *ctx)
+static int on_handoff(enum kt_handoff_op op, pid_t peer,
+		      struct kt_handoff_msg *reply, void *ctx)
 {
 	struct handoff_ctx *h = ctx;
 	struct agent_sched *s = h->s;
@@ -201,6 +233,8 @@ static int on_handoff(enum kt_handoff_op op, struct kt_handoff_msg *reply,
 		}
 		finish(h->p, s, KTSTR_SCHED_RELEASED);
 		s->released = true;
+		s->releaser = peer;
+		s->releaser_gone_ns = 0;
 		if (kt_scx_wait_state(KT_SCX_DISABLED, -1, STOP_GRACE_MS)) {
 			snprintf(why, len, "hand-off: sched_ext is %s after stopping %s",
 				 kt_scx_state_name(kt_scx_state()), s->job->sched_path);
@@ -218,6 +252,7 @@ static int on_handoff(enum kt_handoff_op op, struct kt_handoff_msg *reply,
 		return -EBUSY;
 	}
 	s->released = false;
+	s->releaser = 0;
 	if (launch(h->p, s)) {
 		snprintf(why, len, "hand-off: %s did not attach again",
 			 s->job->sched_path);

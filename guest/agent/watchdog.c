@@ -71,6 +71,18 @@ int watchdog_set(uint32_t ms, char *why, size_t len)
 		return -1;
 	}
 	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
+	if (ktstr_ioctl(fd, KTSTR_IOC_READ, &a)) {
+		snprintf(why, len, "reading scx_watchdog_timeout: %s",
+			 ktstr_reason_text(a.hdr.reason));
+		close(fd);
+		return -1;
+	}
+	/* Only ever lower it: a scheduler's own timeout_ms may be shorter. */
+	if (a.value && a.value <= (__u64)ms * hz / 1000) {
+		close(fd);
+		return 0;
+	}
+	ktstr_access_init(&a, KTSTR_TARGET_SYMBOL, "scx_watchdog_timeout", 8);
 	a.value = (__u64)ms * hz / 1000;
 	if (ktstr_ioctl(fd, KTSTR_IOC_WRITE, &a)) {
 		snprintf(why, len, "writing scx_watchdog_timeout = %llu jiffies: %s",

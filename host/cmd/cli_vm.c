@@ -141,7 +141,8 @@ static int setup_sched(struct vm_setup *s, char *err, size_t errlen)
 	const char **argv = NULL;
 	int argc = 0;
 
-	if (kernel_sched_path(&s->kernel, vm_cli.scheduler, s->sched_host,
+	if (kernel_sched_path(&s->kernel, s->paths.scheds, vm_cli.scheduler,
+			      s->sched_host,
 			      sizeof(s->sched_host), err, errlen))
 		return -1;
 	initramfs_guest_path(GUEST_SCHED_DIR, s->sched_host, s->sched_guest,

@@ -208,8 +208,9 @@ int kernel_pick(const char *arg, const char *fragment_path,
 	return 0;
 }
 
-int kernel_sched_path(const struct kernel_pick *k, const char *name,
-		      char *buf, size_t len, char *err, size_t errlen)
+int kernel_sched_path(const struct kernel_pick *k, const char *own_dir,
+		      const char *name, char *buf, size_t len, char *err,
+		      size_t errlen)
 {
 	if (strchr(name, '/')) {
 		if (!is_file(name) || access(name, X_OK)) {
@@ -226,8 +227,13 @@ int kernel_sched_path(const struct kernel_pick *k, const char *name,
 		if (is_file(buf) && !access(buf, X_OK))
 			return 0;
 	}
+	if (own_dir && own_dir[0]) {
+		snprintf(buf, len, "%s/%s", own_dir, name);
+		if (is_file(buf) && !access(buf, X_OK))
+			return 0;
+	}
 	snprintf(err, errlen,
-		 "--scheduler %s: not a path, and no such example built in %s; built examples: scx_simple scx_qmap scx_central scx_flatcg (run 'ktstr kernel build')",
+		 "--scheduler %s: not a path, and no such example built in %s; built: scx_simple scx_qmap scx_central scx_flatcg, and ktstr's scx_fault (run 'make')",
 		 name, k->tree[0] ? k->tree : "the --kernel given (not a build tree)");
 	return -1;
 }

@@ -48,8 +48,12 @@ struct kernel_pick {
  */
 int kernel_pick(const char *arg, const char *fragment_path,
 		struct kernel_pick *k, char *err, size_t errlen);
-/* Resolve --scheduler: a path, or an example built in @k's tree. */
-int kernel_sched_path(const struct kernel_pick *k, const char *name,
-		      char *buf, size_t len, char *err, size_t errlen);
+/*
+ * Resolve --scheduler: a path, an example built in @k's tree, or one of
+ * ktstr's own schedulers in @own_dir (scx_fault).
+ */
+int kernel_sched_path(const struct kernel_pick *k, const char *own_dir,
+		      const char *name, char *buf, size_t len, char *err,
+		      size_t errlen);
 
 #endif

@@ -64,6 +64,7 @@ struct vm {
 	char sched_death[160];	/* how: "killed by signal 11 (...)" */
 	int sched_status;	/* its wait status, -1 if unknown */
 	uint64_t scx_error_ns;	/* a sched_ext error exit was on the console */
+	uint64_t oops_ns;	/* an Oops/WARNING was on the console */
 	unsigned int scx_seq_seen;	/* sched_ext exits already judged */
 	int64_t failure_capture;	/* snapshot id taken at the failure */
 	bool scx_exit_captured;	/* ktstr.ko's capture before teardown */
@@ -93,6 +94,10 @@ void proto_feed(struct vm *v, const void *buf, size_t len);
 /* watch.c: scheduler and kernel failures to verdicts, at once. */
 void watch_init(struct vm *v);
 void watch_tick(struct vm *v);
+/* The job ended: decide what is pending now rather than lose it. */
+void watch_flush(struct vm *v);
+/* The run's scheduler is attached and not handed off to the test. */
+bool watch_sched_under_test(const struct vm *v);
 /* When watch_tick wants to run again; UINT64_MAX if not waiting. */
 uint64_t watch_next_due(const struct vm *v);
 

@@ -12,25 +12,31 @@
 
 #define DUMP_MARK	"ktstr: " KTSTR_SCX_DUMP_PREFIX
 
+/*
+ * Kernel lines only (they carry a printk time, CONFIG_PRINTK_TIME), each
+ * matched at the start of its text, so a program writing to the console
+ * cannot raise one. @also, when set, must appear later in the line.
+ * Lockups first: their lines also start with "BUG:".
+ */
 static const struct {
-	const char *needle;
+	const char *prefix;
+	const char *also;
 	enum kev_class class;
 } patterns[] = {
-	/* Lockups first: their lines also say "BUG:". */
-	{ "BUG: soft lockup", KEV_LOCKUP },
-	{ "Watchdog detected hard LOCKUP", KEV_LOCKUP },
-	{ "self-detected stall on CPU", KEV_LOCKUP },
-	{ "detected stalls on CPUs/tasks", KEV_LOCKUP },
-	{ "blocked for more than", KEV_LOCKUP },
-	{ "BUG: workqueue lockup", KEV_LOCKUP },
-	{ "Kernel panic - not syncing", KEV_PANIC },
-	{ "BUG: ", KEV_OOPS },
-	{ "kernel BUG at", KEV_OOPS },
-	{ "Oops: ", KEV_OOPS },
-	{ "WARNING: ", KEV_OOPS },
-	{ "general protection fault", KEV_OOPS },
-	{ "UBSAN: ", KEV_OOPS },
-	{ "sched_ext: BPF scheduler \"", KEV_SCX_EXIT },
+	{ "watchdog: BUG: soft lockup", NULL, KEV_LOCKUP },
+	{ "BUG: soft lockup", NULL, KEV_LOCKUP },
+	{ "NMI watchdog: Watchdog detected hard LOCKUP", NULL, KEV_LOCKUP },
+	{ "Watchdog detected hard LOCKUP", NULL, KEV_LOCKUP },
+	{ "rcu: INFO: ", "stall", KEV_LOCKUP },
+	{ "INFO: task ", "blocked for more than", KEV_LOCKUP },
+	{ "BUG: workqueue lockup", NULL, KEV_LOCKUP },
+	{ "Kernel panic - not syncing", NULL, KEV_PANIC },
+	{ "BUG: ", NULL, KEV_OOPS },
+	{ "kernel BUG at", NULL, KEV_OOPS },
+	{ "Oops: ", NULL, KEV_OOPS },
+	{ "WARNING: ", NULL, KEV_OOPS },
+	{ "UBSAN: ", NULL, KEV_OOPS },
+	{ "sched_ext: BPF scheduler \"", "\" disabled (", KEV_SCX_EXIT },
 };
 
 static const struct {
@@ -157,17 +163,36 @@ static bool continues(struct kevents *k, const char *body)
 /* The class a line opens, or -1. */
 static int line_class(const char *body)
 {
-	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
-		if (strstr(body, patterns[i].needle))
-			return patterns[i].class;
+	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+		size_t n = strlen(patterns[i].prefix);
+
+		if (strncmp(body, patterns[i].prefix, n))
+			continue;
+		if (patterns[i].also && !strstr(body + n, patterns[i].also))
+			continue;
+		return patterns[i].class;
+	}
 	return -1;
+}
+
+/*
+ * sched_ext's first dump line, "COMM[PID] triggered exit kind N:". Later
+ * lines can hold text the BPF scheduler chose, so the form is checked.
+ */
+static bool is_dump_header(const char *line)
+{
+	const char *m = strstr(line, KTSTR_SCX_DUMP_HEADER);
+	size_t n = strlen(line);
+
+	return m && m > line && m[-1] == ']' && line[0] != ' ' &&
+	       n && line[n - 1] == ':';
 }
 
 static void dump_line(struct kevents *k, const char *line)
 {
 	size_t n = strlen(line);
 
-	if (strstr(line, "triggered exit kind")) {
+	if (is_dump_header(line)) {
 		/* A new dump starts. */
 		k->dump_len = 0;
 		k->dump_lines = 0;
@@ -193,12 +218,16 @@ void kevents_line(struct kevents *k, const char *line)
 	int c;
 	struct kev *e;
 
+	if (t < 0)
+		return;		/* not the kernel's: user space on the console */
 	if (!strncmp(body, DUMP_MARK, strlen(DUMP_MARK))) {
 		dump_line(k, body + strlen(DUMP_MARK));
 		return;
 	}
+	/* The exit being read claims its message line before anything. */
+	if (k->open == KEV_SCX_EXIT && !k->scx_msg[0] && continues(k, body))
+		return;
 	c = line_class(body);
-
 	/* A new event interrupts the trace of the one before. */
 	if (c < 0 || (c != KEV_SCX_EXIT && k->ev[c].seen)) {
 		if (!continues(k, body))
@@ -209,8 +238,6 @@ void kevents_line(struct kevents *k, const char *line)
 	e = &k->ev[c];
 	if (c == KEV_SCX_EXIT) {
 		/* Each exit counts; the latest one is described. */
-		if (!strstr(body, "\" disabled ("))
-			return;
 		k->scx_seq++;
 		memset(e, 0, sizeof(*e));
 		parse_scx_exit(k, body);

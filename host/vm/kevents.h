@@ -13,10 +13,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "linux/ktstr.h"
+
 #define KEV_LINE	256
 #define KEV_TEXT	2048	/* the event line and its first trace lines */
 #define KEV_TRACE_LINES	12
-#define KEV_DUMP	(64 * 1024)	/* sched_ext's debug dump, bounded */
+#define KEV_DUMP	(KTSTR_SCX_DUMP_MAX + 4096)	/* ktstr.ko's bound, and room */
 
 enum kev_class {
 	KEV_SCX_EXIT,		/* sched_ext: BPF scheduler "x" disabled (reason) */

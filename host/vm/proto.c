@@ -115,6 +115,8 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 		snprintf(v->r->sched_ops, sizeof(v->r->sched_ops), "%s", ops);
 		if (!v->r->sched_released)
 			schedule_snapshots(v);
+		/* Attached again after a hand-off: under test once more. */
+		v->r->sched_released = false;
 		if (v->o->verbose)
 			errmsg("scheduler attached: sched_ext state enabled, ops %s",
 			       ops);
@@ -167,6 +169,8 @@ static void on_exit_frame(struct vm *v, const struct wire_frame *f)
 		else if (tag == KTSTR_TLV_EXIT_SIGNAL && wire_tlv_u32(val, n, &u))
 			v->r->exit_signal = (int)(u & 0x7f);
 	}
+	/* A failure still being explained is decided before the exit. */
+	watch_flush(v);
 	if (!v->done) {
 		v->done = true;
 		v->r->outcome = VM_EXITED;

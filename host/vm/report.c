@@ -5,10 +5,12 @@
  * --output-dir (schema in Documentation/failures.rst).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "vm/internal.h"
@@ -39,18 +41,23 @@ static const char *sched_name(const struct vm *v)
 /* The end of what the scheduler printed (scheduler.log), or "". */
 static char *sched_log_tail(struct vm *v)
 {
-	char path[4200], *all, *tail;
-	size_t len = 0;
+	char path[4200], *tail = calloc(1, SCHED_LOG_TAIL + 1);
+	off_t size;
+	ssize_t n;
+	int fd;
 
-	if (!v->o->output_dir || !v->sched_log)
-		return strdup("");
+	if (!tail || !v->o->output_dir || !v->sched_log)
+		return tail;
 	fflush(v->sched_log);
 	snprintf(path, sizeof(path), "%s/scheduler.log", v->o->output_dir);
-	all = read_file(path, 1 << 20, &len);
-	if (!all)
-		return strdup("");
-	tail = strdup(len > SCHED_LOG_TAIL ? all + len - SCHED_LOG_TAIL : all);
-	free(all);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tail;
+	size = lseek(fd, 0, SEEK_END);
+	n = pread(fd, tail, SCHED_LOG_TAIL,
+		  size > SCHED_LOG_TAIL ? size - SCHED_LOG_TAIL : 0);
+	tail[n > 0 ? n : 0] = '\0';
+	close(fd);
 	return tail;
 }
 
@@ -154,7 +161,7 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\nkernel said:\n%s", ev->text);
 	if (v->o->output_dir)
-		write_json(v, out, what, ev, elapsed, console, slog);
+		write_json(v, out, what, ev, elapsed, console, slog ? slog : "");
 	if (v->r->report[0] && off < sizeof(sum))
 		snprintf(sum + off, sizeof(sum) - off, "\nreport: %s",
 			 v->r->report);

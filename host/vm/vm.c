@@ -205,12 +205,16 @@ static void read_sync(void *ctx)
 		v->sync_len = 0;
 		if (!v->hello)
 			continue;	/* not ktstr.ko: it loads after boot */
-		if (!strcmp(v->sync_line, KTSTR_SYNC_TAG_SCHED_ERROR)) {
+		if (!strcmp(v->sync_line, KTSTR_SYNC_TAG_SCHED_ERROR) &&
+		    watch_sched_under_test(v)) {
+			int64_t id = capturer_capture(v->cap, CAPTURE_FAILURE,
+						      v->sync_line);
+
 			/* Before teardown: the snapshot the report names. */
-			v->failure_capture = capturer_capture(v->cap,
-							      CAPTURE_FAILURE,
-							      v->sync_line);
-			v->scx_exit_captured = true;
+			if (id > 0) {
+				v->failure_capture = id;
+				v->scx_exit_captured = true;
+			}
 		} else {
 			capturer_capture(v->cap, CAPTURE_GUEST, v->sync_line);
 		}
@@ -346,10 +350,8 @@ static void loop(struct vm *v)
 		if (v->done && !was_done)
 			done_at = now_ns();
 		check_deadlines(v, done_at);
-		/* Interrupted or timed out: do not wait for the guest. */
-		if (v->done && v->r->outcome != VM_EXITED &&
-		    v->r->outcome != VM_SCHED_FAILED &&
-		    v->r->outcome != VM_ERROR)
+		/* A failure, interrupted or timed out: stop the guest now. */
+		if (v->done && !vm_outcome_guest_finishes(v->r->outcome))
 			break;
 	}
 }
@@ -497,8 +499,10 @@ out:
 static const struct {
 	const char *name;
 	int status;
+	bool failure, finishes;
 } outcomes[VM_OUTCOME_NR] = {
-#define VM_OUTCOME_ROW(e, n, st) [e] = { .name = n, .status = st },
+#define VM_OUTCOME_ROW(e, n, st, fail, fin)				\
+	[e] = { .name = n, .status = st, .failure = fail, .finishes = fin },
 	VM_OUTCOMES(VM_OUTCOME_ROW)
 #undef VM_OUTCOME_ROW
 };
@@ -515,15 +519,10 @@ int vm_outcome_status(enum vm_outcome o)
 
 bool vm_outcome_is_failure_of_test(enum vm_outcome o)
 {
-	switch (o) {
-	case VM_SCHED_ERROR:
-	case VM_SCHED_UNREG:
-	case VM_SCHED_KILLED:
-	case VM_KERNEL_OOPS:
-	case VM_PANIC:
-	case VM_LOCKUP:
-		return true;
-	default:
-		return false;
-	}
+	return o < VM_OUTCOME_NR && outcomes[o].failure;
+}
+
+bool vm_outcome_guest_finishes(enum vm_outcome o)
+{
+	return o < VM_OUTCOME_NR && outcomes[o].finishes;
 }

@@ -14,34 +14,36 @@
 #include "vm/qemu_args.h"
 
 /*
- * How a run ended: the one list of verdicts. Each has the name KTAP lines,
- * JSON reports and messages use, and the exit status of `ktstr shell`
- * (a job that ran exits with its own status; an interrupted run with
- * 128 + the signal).
+ * How a run ended: the one list of verdicts. Each row: the name KTAP
+ * lines, JSON reports and messages use; the exit status of `ktstr shell`
+ * (a job that ran exits with its own status, an interrupted run with 128
+ * + the signal); whether it is a failure of the scheduler or kernel under
+ * test (a BUG SUMMARY is printed); whether the guest still powers off by
+ * itself after it (else the VM is stopped at once).
  */
 #define VM_OUTCOMES(X)							\
 	/* the job ran: exit_code or exit_signal */			\
-	X(VM_EXITED,		"exited",		0)		\
+	X(VM_EXITED,		"exited",		0,   false, true)	\
 	/* the scheduler never attached */				\
-	X(VM_SCHED_FAILED,	"sched-attach-failed",	125)		\
+	X(VM_SCHED_FAILED,	"sched-attach-failed",	125, false, true)	\
 	/* sched_ext disabled it with an error (SCX_EXIT_ERROR*) */	\
-	X(VM_SCHED_ERROR,	"sched-error",		120)		\
+	X(VM_SCHED_ERROR,	"sched-error",		120, true,  false)	\
 	/* it went away cleanly while the test still needed it */	\
-	X(VM_SCHED_UNREG,	"sched-unregistered",	121)		\
+	X(VM_SCHED_UNREG,	"sched-unregistered",	121, true,  false)	\
 	/* its process died by a signal or exited non-zero */		\
-	X(VM_SCHED_KILLED,	"sched-killed",		122)		\
+	X(VM_SCHED_KILLED,	"sched-killed",		122, true,  false)	\
 	/* BUG, Oops, WARNING on the console during the job */		\
-	X(VM_KERNEL_OOPS,	"kernel-oops",		117)		\
-	X(VM_PANIC,		"kernel-panic",		118)		\
+	X(VM_KERNEL_OOPS,	"kernel-oops",		117, true,  false)	\
+	X(VM_PANIC,		"kernel-panic",		118, true,  false)	\
 	/* soft or hard lockup, RCU stall, hung task */			\
-	X(VM_LOCKUP,		"lockup",		119)		\
-	X(VM_TIMEOUT,		"timeout",		124)		\
+	X(VM_LOCKUP,		"lockup",		119, true,  false)	\
+	X(VM_TIMEOUT,		"timeout",		124, false, false)	\
 	/* SIGINT, SIGTERM or SIGHUP to ktstr */			\
-	X(VM_INTERRUPTED,	"interrupted",		130)		\
+	X(VM_INTERRUPTED,	"interrupted",		130, false, false)	\
 	/* QEMU or the agent failed */					\
-	X(VM_ERROR,		"vm-error",		125)
+	X(VM_ERROR,		"vm-error",		125, false, true)
 
-#define VM_OUTCOME_ENUM(e, name, status) e,
+#define VM_OUTCOME_ENUM(e, name, status, failure, finishes) e,
 enum vm_outcome { VM_OUTCOMES(VM_OUTCOME_ENUM) VM_OUTCOME_NR };
 #undef VM_OUTCOME_ENUM
 
@@ -49,6 +51,8 @@ const char *vm_outcome_name(enum vm_outcome o);
 int vm_outcome_status(enum vm_outcome o);
 /* A verdict about the scheduler or the kernel under test, not ktstr. */
 bool vm_outcome_is_failure_of_test(enum vm_outcome o);
+/* The guest powers off by itself after this outcome: wait for it. */
+bool vm_outcome_guest_finishes(enum vm_outcome o);
 
 struct vm_job {
 	const char *command;		/* shell command line, or NULL */

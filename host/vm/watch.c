@@ -23,7 +23,7 @@ void watch_init(struct vm *v)
 	v->failure_capture = -1;
 }
 
-static bool sched_under_test(const struct vm *v)
+bool watch_sched_under_test(const struct vm *v)
 {
 	return v->o->job.sched_path && !v->r->sched_released;
 }
@@ -52,7 +52,11 @@ static void judge_sched_death(struct vm *v)
 		decide(v, VM_SCHED_KILLED, NULL, v->sched_death);
 }
 
-void watch_tick(struct vm *v)
+/*
+ * Decide what the console and the agent said. @flush: the job is over,
+ * do not wait for more explanation.
+ */
+static void judge(struct vm *v, bool flush)
 {
 	struct kevents *k = &v->con.kev;
 	uint64_t now = now_ns();
@@ -63,24 +67,37 @@ void watch_tick(struct vm *v)
 		decide(v, VM_LOCKUP, &k->ev[KEV_LOCKUP], k->ev[KEV_LOCKUP].line);
 		return;
 	}
-	if (k->ev[KEV_OOPS].seen && k->open != KEV_OOPS) {
+	if (k->ev[KEV_OOPS].seen && !v->oops_ns)
+		v->oops_ns = now;
+	if (v->oops_ns && (flush || k->open != KEV_OOPS ||
+			   now >= v->oops_ns + EXPLAIN_NS)) {
 		decide(v, VM_KERNEL_OOPS, &k->ev[KEV_OOPS], k->ev[KEV_OOPS].line);
 		return;
 	}
 	if (k->scx_seq != v->scx_seq_seen) {
 		v->scx_seq_seen = k->scx_seq;
-		if (kev_scx_is_error(k->scx_kind) && sched_under_test(v))
+		if (kev_scx_is_error(k->scx_kind) && watch_sched_under_test(v))
 			v->scx_error_ns = now;
 	}
-	if (v->scx_error_ns &&
-	    (k->open != KEV_SCX_EXIT || now >= v->scx_error_ns + EXPLAIN_NS)) {
+	if (v->scx_error_ns && (flush || k->open != KEV_SCX_EXIT ||
+				now >= v->scx_error_ns + EXPLAIN_NS)) {
 		decide(v, VM_SCHED_ERROR, &k->ev[KEV_SCX_EXIT],
 		       k->ev[KEV_SCX_EXIT].line);
 		return;
 	}
 	/* The console may say why only after the agent saw the process go. */
-	if (v->sched_died_ns && now >= v->sched_died_ns + EXPLAIN_NS)
+	if (v->sched_died_ns && (flush || now >= v->sched_died_ns + EXPLAIN_NS))
 		judge_sched_death(v);
+}
+
+void watch_tick(struct vm *v)
+{
+	judge(v, false);
+}
+
+void watch_flush(struct vm *v)
+{
+	judge(v, true);
 }
 
 uint64_t watch_next_due(const struct vm *v)
@@ -91,6 +108,8 @@ uint64_t watch_next_due(const struct vm *v)
 		return due;
 	if (v->scx_error_ns)
 		due = v->scx_error_ns + EXPLAIN_NS;
+	if (v->oops_ns && v->oops_ns + EXPLAIN_NS < due)
+		due = v->oops_ns + EXPLAIN_NS;
 	if (v->sched_died_ns && v->sched_died_ns + EXPLAIN_NS < due)
 		due = v->sched_died_ns + EXPLAIN_NS;
 	return due;

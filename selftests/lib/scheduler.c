@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -21,6 +22,8 @@
 #include "scheduler.h"
 
 #define KT_HANDOFF_TIMEOUT_MS	60000	/* a stop or a restart, with margin */
+#define KT_KILL_WAIT_MS		5000	/* SIGKILL to gone */
+#define KT_SERVE_WAIT_MS	1000	/* a connected client's request */
 #define KT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char * const scx_state_names[] = {
@@ -106,6 +109,8 @@ int kt_sched_spawn(struct kt_sched *s, char *const argv[], int out_fd)
 		return -1;
 	}
 	if (pid == 0) {
+		/* A test that dies must not leave its scheduler attached. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(out_fd, 1);
 		dup2(out_fd, 2);
 		execv(argv[0], argv);
@@ -191,9 +196,12 @@ void kt_sched_stop(struct kt_sched *s, unsigned int grace_ms,
 			poll(&p, s->pidfd >= 0 ? 1 : 0, 10);
 		}
 		if (!s->reaped) {
+			struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
+
 			kill(s->pid, SIGKILL);
-			if (waitpid(s->pid, &s->status, 0) == s->pid)
-				s->reaped = true;
+			/* Bounded: a task stuck in D state must not stall us. */
+			if (s->pidfd < 0 || poll(&p, 1, KT_KILL_WAIT_MS) > 0)
+				kt_sched_reap(s);
 		}
 	}
 	if (pump)
@@ -310,12 +318,18 @@ int kt_handoff_listen(const char *sock)
 void kt_handoff_serve(int listen_fd, kt_handoff_fn fn, void *ctx)
 {
 	struct kt_handoff_msg m;
-	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	ssize_t n;
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct ucred cred = { .pid = 0 };
+	socklen_t clen = sizeof(cred);
+	ssize_t n = -1;
 
 	if (fd < 0)
 		return;
-	n = recv(fd, &m, sizeof(m), 0);
+	/* The agent is PID 1: a silent client must not hold it. */
+	if (poll(&p, 1, KT_SERVE_WAIT_MS) > 0)
+		n = recv(fd, &m, sizeof(m), 0);
+	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen);
 	if (n != sizeof(m) || m.op < KT_HANDOFF_RELEASE ||
 	    m.op > KT_HANDOFF_STATUS) {
 		memset(&m, 0, sizeof(m));
@@ -327,7 +341,7 @@ void kt_handoff_serve(int listen_fd, kt_handoff_fn fn, void *ctx)
 
 		memset(&m, 0, sizeof(m));
 		m.op = op;
-		m.result = fn(op, &m, ctx);
+		m.result = fn(op, cred.pid, &m, ctx);
 	}
 	send(fd, &m, sizeof(m), MSG_NOSIGNAL);
 	close(fd);

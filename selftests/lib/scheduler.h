@@ -99,8 +99,11 @@ int kt_handoff_request(const char *sock, enum kt_handoff_op op,
 
 /* The agent's side: a listening socket, and one request served. */
 int kt_handoff_listen(const char *sock);
-/* Serve @op; fill @reply's pid and detail; return 0 or a negative errno. */
-typedef int (*kt_handoff_fn)(enum kt_handoff_op op,
+/*
+ * Serve @op from process @peer; fill @reply's pid and detail; return 0 or
+ * a negative errno.
+ */
+typedef int (*kt_handoff_fn)(enum kt_handoff_op op, pid_t peer,
 			     struct kt_handoff_msg *reply, void *ctx);
 void kt_handoff_serve(int listen_fd, kt_handoff_fn fn, void *ctx);
 

@@ -29,8 +29,6 @@
 #define SC_GAP_PROBE_NS		5000000ull	/* a unit this long may hide a gap */
 #define SC_SAMPLE_NS		20000000ull	/* run-queue wait read at least this often */
 #define SC_CG_ROOT		"/sys/fs/cgroup"
-#define SC_SCX_STATE		"/sys/kernel/sched_ext/state"
-#define SC_SCX_OPS		"/sys/kernel/sched_ext/root/ops"
 
 #define SC_SLOT_MAGIC		0x6b747363u	/* "ktsc" */
 #define SC_CHAN_MAGIC		0x6b746368u	/* "ktch" */
@@ -416,7 +414,6 @@ int sc_sched_detach(struct sc_exec *x);
 void sc_sched_teardown(struct sc_exec *x);
 int sc_sched_available(struct sc_exec *x, char *why, size_t len);
 void sc_output_to(const char *path);
-int sc_scx_state(char *buf, size_t len);
 
 /* checks.c */
 void sc_checks_run(struct sc_exec *x);

@@ -30,11 +30,6 @@
 #define SC_ATTACH_TIMEOUT_MS	30000
 #define SC_DETACH_TIMEOUT_MS	10000
 
-int sc_scx_state(char *buf, size_t len)
-{
-	return read_file_str(KT_SCX_STATE_PATH, buf, len);
-}
-
 static struct sc_sched *sched_add(struct sc_exec *x)
 {
 	struct sc_sched *s = &x->sched[x->nsched++];
@@ -407,6 +402,7 @@ void sc_sched_teardown(struct sc_exec *x)
 {
 	const char *sock = getenv(KTSTR_ENV_SCHED_HANDOFF);
 	struct sc_sched *boot = boot_sched(x);
+	struct kt_handoff_msg reply;
 	char why[256];
 	int scx = 0;
 
@@ -424,7 +420,10 @@ void sc_sched_teardown(struct sc_exec *x)
 	}
 	if (scx)
 		kt_scx_wait_state(KT_SCX_DISABLED, -1, SC_DETACH_TIMEOUT_MS);
-	if (boot && boot->released && sock &&
+	/* Ask the agent, not a flag: a release may have half failed. */
+	if (boot && sock &&
+	    !kt_handoff_request(sock, KT_HANDOFF_STATUS, &reply, why,
+				sizeof(why)) && reply.pid < 0 &&
 	    kt_handoff_request(sock, KT_HANDOFF_RESUME, NULL, why, sizeof(why)))
 		sc_harness_fail(x, "teardown: giving the scheduler back to the agent: %s",
 				why);

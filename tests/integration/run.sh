@@ -147,6 +147,44 @@ check "a stalled task (scx_qmap -t) with --watchdog 3: sched-error SCX_EXIT_ERRO
 	eval 'test "$rc" -eq 120 &&
 	      grep -q "exit:      SCX_EXIT_ERROR_STALL (runnable task stall)" "$work/err" &&
 	      grep -q "failed to run for 3" "$work/err"'
+# ktstr's own fault-injecting scheduler: one fault per detector.
+rm -rf "$work/fault"
+ktstr_sh --scheduler scx_fault --sched-args "-e 2000" --output-dir "$work/fault" \
+	--timeout 240 --exec 'sleep 600'
+check "scx_fault -e: sched-error with the kernel's exit info, its debug dump, and a snapshot from before teardown" \
+	test "$rc" -eq 120 -a "$(python3 - "$work/fault" <<'PY'
+import json, sys
+d = sys.argv[1]
+f = json.load(open(d + "/failure.json"))
+x = f["exit_info"]
+ok = f["verdict"] == "sched-error" and x["kind"] == "SCX_EXIT_ERROR_BPF"
+ok = ok and x["kind_value"] == 1025 and x["ops"] == "fault"
+ok = ok and x["message"] == "scx_fault: scx_bpf_error() after 2000 ms as asked"
+ok = ok and "triggered exit kind 1025:" in x["triggered_by"]
+ok = ok and "CPU states" in f["debug_dump"] and "scx_bpf_error" in f["kernel_text"]
+ok = ok and f["snapshot_before_teardown"] is True
+s = json.load(open("%s/snapshot-%d.json" % (d, f["snapshot_id"])))
+ok = ok and s["tag"] == "sched-error" and s["scx_state"] == "enabled"
+print("yes" if ok else "no")
+PY
+)" = yes
+ktstr_sh --scheduler scx_fault --sched-args "-s 1000 -c yes" --watchdog 3 --timeout 240 \
+	--exec 'yes >/dev/null & sleep 600'
+check "scx_fault -s (a task never dispatched): sched-error SCX_EXIT_ERROR_STALL naming the task" \
+	eval 'test "$rc" -eq 120 &&
+	      grep -q "exit:      SCX_EXIT_ERROR_STALL (runnable task stall)" "$work/err" &&
+	      grep -q "message:   yes\[[0-9]*\] failed to run for 3" "$work/err"'
+ktstr_sh --scheduler scx_fault --sched-args "-x 2000" --timeout 240 --exec 'sleep 600'
+check "scx_fault -x (clean scx_bpf_exit): sched-unregistered" \
+	eval 'test "$rc" -eq 121 && grep -q "^BUG SUMMARY: sched-unregistered" "$work/err"'
+ktstr_sh --scheduler scx_fault --sched-args "-k 2000" --timeout 240 --exec 'sleep 600'
+check "scx_fault -k (user space SIGSEGV, BPF attached): sched-killed naming signal 11" \
+	eval 'test "$rc" -eq 122 && grep -q "^BUG SUMMARY: sched-killed" "$work/err" &&
+	      grep -q "killed by signal 11" "$work/err"'
+ktstr_sh --scheduler scx_fault --sched-args "-l 2000" --watchdog 5 --timeout 240 --exec 'sleep 600'
+check "scx_fault -l (ops.dispatch spins): sched-error, the watchdog could not check in" \
+	eval 'test "$rc" -eq 120 && grep -q "exit:      SCX_EXIT_ERROR_STALL" "$work/err" &&
+	      grep -q "watchdog failed to check in" "$work/err"'
 check "nothing left after scheduler failures" eval '! leftovers'
 
 # --- files in, logs out ----------------------------------------------------
@@ -294,8 +332,8 @@ done
 # The scenario takes the agent's scheduler over through the hand-off and
 # gives it back: it runs (no SKIP) and the scheduler is never counted dead.
 check "under --scheduler scx_simple, canned.sched_attach_detach runs (not SKIP) and the scheduler is handed back, not dead" \
-	eval "grep -Eq '^ +ok [0-9]+ canned.sched_attach_detach\$' '$work/suite.scx_simple' &&
-	      ! grep -q 'died during the run' '$work/suite-err.scx_simple'"
+	eval "grep -Eq '^ +ok [0-9]+ canned.sched_attach_detach.passes\$' '$work/suite.scx_simple' &&
+	      ! grep -q 'BUG SUMMARY' '$work/suite-err.scx_simple'"
 
 "$K" run --accel "$ACCEL" "$top/tests/integration/failing-test.sh" >"$work/out" 2>"$work/err"
 rc=$?

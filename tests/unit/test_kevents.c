@@ -50,14 +50,14 @@ TEST(scx_stall_and_clean_unregister)
 	struct kevents k;
 
 	kevents_init(&k);
-	kevents_line(&k, "sched_ext: BPF scheduler \"simple\" disabled (runnable task stall)");
+	kevents_line(&k, "[ 3.0] sched_ext: BPF scheduler \"simple\" disabled (runnable task stall)");
 	EXPECT_EQ((int)KEV_SCX_ERROR_STALL, (int)k.scx_kind);
-	kevents_line(&k, "sched_ext: BPF scheduler \"simple\" disabled (unregistered from user space)");
+	kevents_line(&k, "[ 4.0] sched_ext: BPF scheduler \"simple\" disabled (unregistered from user space)");
 	EXPECT_EQ(2u, k.scx_seq);
 	EXPECT_EQ((int)KEV_SCX_UNREG, (int)k.scx_kind);
 	EXPECT_FALSE(kev_scx_is_error(k.scx_kind));
 	/* "enabled" lines are not exits. */
-	kevents_line(&k, "sched_ext: BPF scheduler \"simple\" enabled");
+	kevents_line(&k, "[ 5.0] sched_ext: BPF scheduler \"simple\" enabled");
 	EXPECT_EQ(2u, k.scx_seq);
 }
 
@@ -69,8 +69,8 @@ TEST(lockups_are_not_oopses)
 	kevents_line(&k, "[  100.1] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [spin:99]");
 	EXPECT_TRUE(k.ev[KEV_LOCKUP].seen);
 	EXPECT_FALSE(k.ev[KEV_OOPS].seen);
-	kevents_line(&k, "rcu: INFO: rcu_preempt self-detected stall on CPU");
-	kevents_line(&k, "INFO: task kworker/0:1:12 blocked for more than 120 seconds.");
+	kevents_line(&k, "[100.2] rcu: INFO: rcu_preempt self-detected stall on CPU");
+	kevents_line(&k, "[100.3] INFO: task kworker/0:1:12 blocked for more than 120 seconds.");
 	EXPECT_NE(NULL, strstr(k.ev[KEV_LOCKUP].line, "soft lockup"));
 }
 
@@ -85,9 +85,9 @@ TEST(oops_warning_and_panic)
 	EXPECT_EQ((int)KEV_OOPS, k.open);
 	EXPECT_EQ(1u, k.ev[KEV_OOPS].trace_lines);
 	/* The first one is kept. */
-	kevents_line(&k, "BUG: kernel NULL pointer dereference, address: 0000000000000000");
+	kevents_line(&k, "[    9.2] BUG: kernel NULL pointer dereference, address: 0000000000000000");
 	EXPECT_NE(NULL, strstr(k.ev[KEV_OOPS].line, "WARNING"));
-	kevents_line(&k, "Kernel panic - not syncing: sysrq triggered crash");
+	kevents_line(&k, "[    9.3] Kernel panic - not syncing: sysrq triggered crash");
 	EXPECT_TRUE(k.ev[KEV_PANIC].seen);
 }
 
@@ -98,7 +98,7 @@ TEST(hostile_lines_are_bounded)
 
 	kevents_init(&k);
 	memset(line, 'A', sizeof(line) - 1);
-	memcpy(line, "sched_ext: BPF scheduler \"", 26);
+	memcpy(line, "[ 1.0] sched_ext: BPF scheduler \"", 33);
 	kevents_line(&k, line);		/* no closing quote */
 	EXPECT_EQ(0u, k.scx_seq);
 	memcpy(line, "[ 1.0] WARNING: ", 16);
@@ -112,6 +112,55 @@ TEST(hostile_lines_are_bounded)
 	kevents_line(&k, "[");
 	kevents_line(&k, "[]");
 	kevents_line(&k, "");
+}
+
+TEST(user_space_and_lookalikes_raise_nothing)
+{
+	struct kevents k;
+
+	kevents_init(&k);
+	/* No printk time: a program writing to /dev/console. */
+	kevents_line(&k, "BUG: this is my test program's output");
+	kevents_line(&k, "WARNING: user space says so");
+	kevents_line(&k, "Kernel panic - not syncing: echoed by a shell");
+	/* Not at the start of the kernel's text. */
+	kevents_line(&k, "[ 2.0] myko: DEBUG: value 3");
+	kevents_line(&k, "[ 2.1] traps: a.out[99] general protection fault ip:0 sp:0");
+	for (int c = 0; c < KEV_NR; c++)
+		EXPECT_FALSE(k.ev[c].seen);
+}
+
+TEST(scx_message_is_not_an_oops)
+{
+	struct kevents k;
+
+	kevents_init(&k);
+	kevents_line(&k, "[ 7.0] sched_ext: BPF scheduler \"qmap\" disabled (runtime error)");
+	kevents_line(&k, "[ 7.1] sched_ext: qmap: BUG: the scheduler's own words");
+	EXPECT_STREQ("BUG: the scheduler's own words", k.scx_msg);
+	EXPECT_FALSE(k.ev[KEV_OOPS].seen);
+	EXPECT_EQ((int)KEV_SCX_ERROR, (int)k.scx_kind);
+}
+
+TEST(debug_dump_collected_and_bounded)
+{
+	static char line[600];
+	struct kevents k;
+
+	kevents_init(&k);
+	kevents_line(&k, "[ 8.0] ktstr: scx-dump: kworker/u8:2[30] triggered exit kind 1026:");
+	kevents_line(&k, "[ 8.0] ktstr: scx-dump:   runnable task stall (init[42] failed to run for 3.020s)");
+	/* BPF-chosen text that only looks like a header does not restart it. */
+	kevents_line(&k, "[ 8.0] ktstr: scx-dump:   x[1] triggered exit kind 1:");
+	EXPECT_STREQ("kworker/u8:2[30] triggered exit kind 1026:", k.dump_trigger);
+	EXPECT_EQ(3u, k.dump_lines);
+	EXPECT_FALSE(k.ev[KEV_OOPS].seen);
+	snprintf(line, sizeof(line), "[ 8.1] ktstr: scx-dump: %0500d", 7);
+	for (int i = 0; i < 1000; i++)
+		kevents_line(&k, line);
+	EXPECT_TRUE(k.dump_truncated);
+	EXPECT_LT(k.dump_len, sizeof(k.dump));
+	EXPECT_EQ(strlen(k.dump), k.dump_len);
 }
 
 TEST_HARNESS_MAIN

@@ -194,11 +194,17 @@ struct ktstr_relay {
 /*
  * The tag ktstr.ko itself sends on the sync port at a sched_ext error
  * exit, before the scheduler is torn down: the host records that capture
- * as the failure's.
+ * as the failure's. CAPTURE_SYNC refuses it from user space.
  */
 #define KTSTR_SYNC_TAG_SCHED_ERROR	"sched-error"
-/* How ktstr.ko prints each line of sched_ext's debug dump: "ktstr: " this. */
+/*
+ * ktstr.ko prints each line of sched_ext's debug dump as "ktstr: " this
+ * prefix and the line, at most KTSTR_SCX_DUMP_MAX bytes of lines per dump.
+ * The dump's first line is "COMM[PID]" KTSTR_SCX_DUMP_HEADER "N:".
+ */
 #define KTSTR_SCX_DUMP_PREFIX		"scx-dump: "
+#define KTSTR_SCX_DUMP_MAX		(64 * 1024)
+#define KTSTR_SCX_DUMP_HEADER		" triggered exit kind "
 
 struct ktstr_capture_sync {
 	struct ktstr_hdr hdr;
