@@ -131,6 +131,7 @@ bench: all
 	$(KTSTR) bench boot --accel tcg
 	scripts/bench-kmod.sh
 	scripts/bench-freeze.sh
+	scripts/bench-detect.sh
 	$(KTSTR) run --accel tcg --topology 1n2l2c1t $(BUILD)/selftests/bench/scenario_overhead
 
 checkpatch: kernel

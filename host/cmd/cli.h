@@ -31,6 +31,7 @@ struct vm_cli {
 	int snapshots;
 	double snapshot_window_s;
 	double watchdog_s;	/* < 0: the default for the accel */
+	char *expect;		/* --expect VERDICT, or NULL */
 	struct strlist includes;
 };
 
@@ -63,6 +64,11 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive);
 void vm_setup_free(struct vm_setup *s);
 /* The one-line (or paragraph) report of a failed VM, and its exit status. */
 int vm_report_failure(const struct vm_result *r);
+/*
+ * With --expect VERDICT: 1 if @r ended with it, 0 if not; -1 without
+ * --expect.
+ */
+int vm_cli_expected(const struct vm_result *r);
 int exit_for_signal(int sig);
 
 int cmd_shell(int argc, const char **argv);

@@ -59,6 +59,9 @@ struct poptOption vm_cli_options[] = {
 	{ "watchdog", 0, POPT_ARG_DOUBLE, &vm_cli.watchdog_s, 0,
 	  "sched_ext's stall watchdog, seconds: 0 keeps the kernel's (default 20 on TCG, 10 on KVM)",
 	  "SECONDS" },
+	{ "expect", 0, POPT_ARG_STRING, &vm_cli.expect, 0,
+	  "a negative control: pass only if the run ends with this verdict (sched-error, sched-killed, ...)",
+	  "VERDICT" },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v',
 	  "show the guest console (twice: also QEMU's command and the scheduler output)",
 	  NULL },
@@ -221,6 +224,12 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.watchdog_s);
 		goto bad;
 	}
+	if (vm_cli.expect && vm_outcome_parse(vm_cli.expect) < 0) {
+		snprintf(err, sizeof(err),
+			 "bad --expect \"%s\": expected a verdict name, e.g. sched-error, sched-killed, kernel-oops (see ktstr(1) exit status)",
+			 vm_cli.expect);
+		goto bad;
+	}
 	qemu = find_qemu();
 	if (!qemu) {
 		snprintf(err, sizeof(err),
@@ -304,8 +313,31 @@ int exit_for_signal(int sig)
 	return 128 + sig;
 }
 
+int vm_cli_expected(const struct vm_result *r)
+{
+	if (!vm_cli.expect)
+		return -1;
+	return (int)r->outcome == vm_outcome_parse(vm_cli.expect);
+}
+
 int vm_report_failure(const struct vm_result *r)
 {
+	int expected = vm_cli_expected(r);
+
+	if (expected > 0) {
+		errmsg("the run ended with the expected verdict %s",
+		       vm_cli.expect);
+		return 0;
+	}
+	if (expected == 0) {
+		if (vm_outcome_is_failure_of_test(r->outcome))
+			fprintf(stderr, "%s\n", r->detail);
+		errmsg("expected the verdict %s, got %s", vm_cli.expect,
+		       r->outcome == VM_EXITED ? "none (the job ran to its end)" :
+		       vm_outcome_name(r->outcome));
+		return r->outcome == VM_EXITED ? 1 :
+		       vm_outcome_status(r->outcome);
+	}
 	switch (r->outcome) {
 	case VM_EXITED:
 		return r->exit_signal ? 128 + r->exit_signal : r->exit_code;

@@ -101,19 +101,22 @@ static int check_tests(const struct strlist *tests)
 	return 0;
 }
 
+enum test_result { TEST_PASS, TEST_SKIP, TEST_FAIL };
+
 /* Run one test in a fresh VM; prints its KTAP result line. */
-static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
-		    const char *out_root)
+static enum test_result run_one(struct vm_setup *s, const char *test,
+				unsigned int num, const char *out_root)
 {
 	const char *name = strrchr(test, '/') ? strrchr(test, '/') + 1 : test;
 	struct strlist progs = STRLIST_INIT, argv = STRLIST_INIT;
 	char guest[PATH_MAX], out_dir[PATH_MAX];
 	struct diag d = { .len = 0 };
 	struct vm_result *r = calloc(1, sizeof(*r));
-	bool ok = false;
+	enum test_result res = TEST_FAIL;
+	int expected;
 
 	if (!r)
-		return false;
+		return TEST_FAIL;
 	strlist_push(&progs, test);
 	initramfs_guest_path(GUEST_PROG_DIR, test, guest, sizeof(guest));
 	strlist_push(&argv, guest);
@@ -128,26 +131,31 @@ static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
 	}
 	vm_run(&s->opts, r);
 	diag_flush(&d);
-	switch (r->outcome) {
-	case VM_EXITED:
+	expected = vm_cli_expected(r);
+	if (expected >= 0) {
+		/* A negative control: only the verdict it names passes it. */
+		if (expected)
+			printf("ok %u %s # expected %s\n", num, name,
+			       vm_outcome_name(r->outcome));
+		else
+			printf("not ok %u %s # expected %s, got %s\n", num, name,
+			       vm_cli.expect, vm_outcome_name(r->outcome));
+		res = expected ? TEST_PASS : TEST_FAIL;
+	} else if (r->outcome == VM_EXITED) {
 		if (r->exit_signal) {
 			printf("not ok %u %s # killed by signal %d\n", num, name,
 			       r->exit_signal);
 		} else if (r->exit_code == KSFT_SKIP) {
 			printf("ok %u %s # SKIP\n", num, name);
-			ok = true;
+			res = TEST_SKIP;
 		} else if (r->exit_code) {
 			printf("not ok %u %s # exit=%d\n", num, name,
 			       r->exit_code);
-		} else if (r->sched_died) {
-			printf("not ok %u %s # the scheduler died during the test\n",
-			       num, name);
 		} else {
 			printf("ok %u %s\n", num, name);
-			ok = true;
+			res = TEST_PASS;
 		}
-		break;
-	default:
+	} else {
 		for (char *line = strtok(r->detail, "\n"); line;
 		     line = strtok(NULL, "\n"))
 			printf("# %s\n", line);
@@ -158,7 +166,7 @@ static bool run_one(struct vm_setup *s, const char *test, unsigned int num,
 	strlist_free(&progs);
 	strlist_free(&argv);
 	free(r);
-	return ok;
+	return res;
 }
 
 /*
@@ -194,7 +202,7 @@ int cmd_run(int argc, const char **argv)
 	};
 	poptContext pc = poptGetContext("ktstr run", argc, argv, table, 0);
 	struct strlist tests = STRLIST_INIT;
-	unsigned int failed = 0;
+	unsigned int failed = 0, skipped = 0;
 	struct vm_setup s;
 	const char *arg;
 	int opt, status;
@@ -235,11 +243,12 @@ int cmd_run(int argc, const char **argv)
 	fflush(stdout);
 	status = 0;
 	for (size_t i = 0; i < tests.n; i++) {
+		enum test_result res = run_one(&s, tests.v[i], (unsigned int)i + 1,
+					       vm_cli.output_dir);
 		int sig;
 
-		if (!run_one(&s, tests.v[i], (unsigned int)i + 1,
-			     vm_cli.output_dir))
-			failed++;
+		failed += res == TEST_FAIL;
+		skipped += res == TEST_SKIP;
 		sig = vm_pending_signal();
 		if (sig) {
 			printf("# interrupted by %s after %zu of %zu tests\n",
@@ -248,7 +257,9 @@ int cmd_run(int argc, const char **argv)
 			goto out;
 		}
 	}
-	printf("# totals: pass %zu, fail %u\n", tests.n - failed, failed);
+	/* kselftest's totals line; a SKIP is not a pass. */
+	printf("# Totals: pass:%zu fail:%u xfail:0 xpass:0 skip:%u error:0\n",
+	       tests.n - failed - skipped, failed, skipped);
 	status = failed ? 1 : 0;
 out:
 	vm_setup_free(&s);

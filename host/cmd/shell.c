@@ -60,8 +60,6 @@ int cmd_shell(int argc, const char **argv)
 		errmsg("agent ready after %.2f s, VM ran %.2f s", r->boot_ns / 1e9,
 		       r->total_ns / 1e9);
 	status = vm_report_failure(r);
-	if (r->outcome == VM_EXITED && r->sched_died && !status)
-		status = EXIT_VM_FAILED;
 	free(r);
 	vm_setup_free(&s);
 	poptFreeContext(pc);

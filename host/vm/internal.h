@@ -68,6 +68,7 @@ struct vm {
 	unsigned int scx_seq_seen;	/* sched_ext exits already judged */
 	int64_t failure_capture;	/* snapshot id taken at the failure */
 	bool scx_exit_captured;	/* ktstr.ko's capture before teardown */
+	uint64_t scx_exit_sync_ns;	/* when ktstr.ko said sched_ext exits */
 
 	int sig_fd;
 };

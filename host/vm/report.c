@@ -101,6 +101,10 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 	}
 	if (v->sched_died_ns)
 		json_str(o, "scheduler_process", v->sched_death);
+	/* From ktstr.ko's word that sched_ext claimed the exit to now. */
+	json_object_object_add(o, "exit_to_verdict_ms",
+			       json_object_new_double(v->scx_exit_sync_ns ?
+				       (now_ns() - v->scx_exit_sync_ns) / 1e6 : -1));
 	json_object_object_add(o, "snapshot_id",
 			       json_object_new_int64(v->failure_capture));
 	json_object_object_add(o, "snapshot_before_teardown",

@@ -207,8 +207,11 @@ static void read_sync(void *ctx)
 			continue;	/* not ktstr.ko: it loads after boot */
 		if (!strcmp(v->sync_line, KTSTR_SYNC_TAG_SCHED_ERROR) &&
 		    watch_sched_under_test(v)) {
-			int64_t id = capturer_capture(v->cap, CAPTURE_FAILURE,
-						      v->sync_line);
+			int64_t id;
+
+			/* The exit was claimed microseconds before this line. */
+			v->scx_exit_sync_ns = now_ns();
+			id = capturer_capture(v->cap, CAPTURE_FAILURE, v->sync_line);
 
 			/* Before teardown: the snapshot the report names. */
 			if (id > 0) {
@@ -510,6 +513,14 @@ static const struct {
 const char *vm_outcome_name(enum vm_outcome o)
 {
 	return o < VM_OUTCOME_NR ? outcomes[o].name : "?";
+}
+
+int vm_outcome_parse(const char *name)
+{
+	for (int o = 0; o < VM_OUTCOME_NR; o++)
+		if (!strcmp(name, outcomes[o].name))
+			return o;
+	return -1;
 }
 
 int vm_outcome_status(enum vm_outcome o)

@@ -48,6 +48,8 @@ enum vm_outcome { VM_OUTCOMES(VM_OUTCOME_ENUM) VM_OUTCOME_NR };
 #undef VM_OUTCOME_ENUM
 
 const char *vm_outcome_name(enum vm_outcome o);
+/* The outcome named @name, or -1. */
+int vm_outcome_parse(const char *name);
 int vm_outcome_status(enum vm_outcome o);
 /* A verdict about the scheduler or the kernel under test, not ktstr. */
 bool vm_outcome_is_failure_of_test(enum vm_outcome o);

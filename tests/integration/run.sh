@@ -75,6 +75,7 @@ chmod 0644 "$work/notexec"
 bad "scheduler path not executable" --scheduler "$work/notexec" --exec true
 bad "bad timeout" --timeout 0 --exec true
 bad "bad watchdog" --watchdog 0.5 --exec true
+bad "bad expected verdict" --expect nonsense --exec true
 bad "unexpected argument" stray --exec true
 "$K" frobnicate >"$work/out" 2>"$work/err"; rc=$?
 check "bad input: unknown command" one_line_usage_error
@@ -130,10 +131,12 @@ check "scx_bpf_error (scx_qmap -e): sched-error at once with the kernel's kind a
 	      grep -q "^BUG SUMMARY: sched-error" "$work/err" &&
 	      grep -q "exit:      SCX_EXIT_ERROR_BPF (scx_bpf_error)" "$work/err" &&
 	      grep -q "message:   test triggering error" "$work/err" &&
-	      grep -q "\"verdict\": \"sched-error\"" "$work/fail/failure.json" &&
-	      grep -q "\"kind\": \"SCX_EXIT_ERROR_BPF\"" "$work/fail/failure.json" &&
-	      ls "$work/fail"/snapshot-*.json >/dev/null &&
-	      ! grep -q "timed out" "$work/err"'
+	      ! grep -q "timed out" "$work/err" &&
+	      python3 -c "import json, sys
+f = json.load(open(sys.argv[1] + \"/failure.json\"))
+assert f[\"verdict\"] == \"sched-error\"
+assert f[\"exit_info\"][\"kind\"] == \"SCX_EXIT_ERROR_BPF\"
+open(sys.argv[1] + \"/snapshot-%d.json\" % f[\"snapshot_id\"])" "$work/fail"'
 ktstr_sh --scheduler scx_simple --exec 'sleep 1; kill -SEGV $KTSTR_SCHED_PID; sleep 600'
 check "a scheduler killed by SIGSEGV: sched-killed at once, naming the signal" \
 	eval 'test "$rc" -eq 122 && grep -q "^BUG SUMMARY: sched-killed" "$work/err" &&
@@ -185,6 +188,15 @@ ktstr_sh --scheduler scx_fault --sched-args "-l 2000" --watchdog 5 --timeout 240
 check "scx_fault -l (ops.dispatch spins): sched-error, the watchdog could not check in" \
 	eval 'test "$rc" -eq 120 && grep -q "exit:      SCX_EXIT_ERROR_STALL" "$work/err" &&
 	      grep -q "watchdog failed to check in" "$work/err"'
+# Negative controls name the verdict they expect; any other one fails.
+ktstr_sh --scheduler scx_fault --sched-args "-e 1000" --expect sched-error --exec 'sleep 600'
+check "--expect sched-error passes on sched-error" test "$rc" -eq 0
+ktstr_sh --scheduler scx_fault --sched-args "-k 1000" --expect sched-error --exec 'sleep 600'
+check "--expect sched-error fails on sched-killed, saying so" \
+	eval 'test "$rc" -eq 122 && grep -q "expected the verdict sched-error, got sched-killed" "$work/err"'
+ktstr_sh --scheduler scx_simple --expect sched-error --exec true
+check "--expect sched-error fails when the job just ends" \
+	eval 'test "$rc" -eq 1 && grep -q "expected the verdict sched-error, got none" "$work/err"'
 check "nothing left after scheduler failures" eval '! leftovers'
 
 # --- files in, logs out ----------------------------------------------------
