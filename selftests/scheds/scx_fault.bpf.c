@@ -11,6 +11,10 @@
  *   loop_after_ns    make ops.dispatch spin (a bounded loop the verifier
  *                    accepts, long enough to trip the watchdog)
  * The user-space half (scx_fault.c) can also crash itself.
+ *
+ * The knobs are read-only data set before load: "const volatile" is how
+ * libbpf skeletons mark them (checkpatch's volatile warning does not
+ * apply to BPF .rodata).
  */
 #include <scx/common.bpf.h>
 

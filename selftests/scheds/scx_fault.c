@@ -5,6 +5,7 @@
  */
 #include <libgen.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,12 @@ static const char help_fmt[] =
 "  -k MS     crash this process (SIGSEGV) after MS, BPF part attached\n"
 "  -h        this help\n";
 
-static volatile sig_atomic_t exit_req;
+/* Lock-free, so safe to store from a signal handler. */
+static atomic_int exit_req;
 
 static void on_signal(int sig)
 {
-	exit_req = 1;
+	atomic_store(&exit_req, 1);
 }
 
 static unsigned long long ms_arg(const char *s, const char *what)
@@ -103,7 +105,7 @@ int main(int argc, char **argv)
 	SCX_OPS_LOAD(skel, fault_ops, scx_fault, uei);
 	link = SCX_OPS_ATTACH(skel, fault_ops, scx_fault);
 	start = now_ms();
-	while (!exit_req && !UEI_EXITED(skel, uei)) {
+	while (!atomic_load(&exit_req) && !UEI_EXITED(skel, uei)) {
 		if (crash_after && now_ms() - start >= crash_after) {
 			fprintf(stderr, "scx_fault: crashing as asked (-k)\n");
 			fflush(stderr);
