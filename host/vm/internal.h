@@ -66,6 +66,7 @@ struct vm {
 	uint64_t scx_error_ns;	/* a sched_ext error exit was on the console */
 	uint64_t oops_ns;	/* an Oops/WARNING was on the console */
 	unsigned int scx_seq_seen;	/* sched_ext exits already judged */
+	bool scx_console_seen;	/* the console described the exit */
 	int64_t failure_capture;	/* snapshot id taken at the failure */
 	bool scx_exit_captured;	/* ktstr.ko's capture before teardown */
 	uint64_t scx_exit_sync_ns;	/* when ktstr.ko said sched_ext exits */

@@ -78,6 +78,14 @@ bool kev_scx_is_error(enum kev_scx_kind kind)
 	return kind >= KEV_SCX_ERROR;
 }
 
+void kevents_scx_from_dump(struct kevents *k, const char *ops)
+{
+	k->scx_kind = k->dump_kind;
+	snprintf(k->scx_reason, sizeof(k->scx_reason), "%s", k->dump_reason);
+	snprintf(k->scx_msg, sizeof(k->scx_msg), "%s", k->dump_msg);
+	snprintf(k->scx_name, sizeof(k->scx_name), "%s", ops);
+}
+
 void kevents_init(struct kevents *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -199,6 +207,21 @@ static void dump_line(struct kevents *k, const char *line)
 		k->dump_truncated = false;
 		k->dump[0] = '\0';
 		snprintf(k->dump_trigger, sizeof(k->dump_trigger), "%s", line);
+		k->dump_kind = (enum kev_scx_kind)strtol(
+			strstr(line, KTSTR_SCX_DUMP_HEADER) +
+			strlen(KTSTR_SCX_DUMP_HEADER), NULL, 10);
+		k->dump_reason[0] = '\0';
+		k->dump_msg[0] = '\0';
+	} else if (k->dump_lines == 1 && !strncmp(line, "  ", 2)) {
+		/* "  REASON (MSG)" */
+		const char *open = strstr(line, " (");
+
+		if (open && n && line[n - 1] == ')') {
+			snprintf(k->dump_reason, sizeof(k->dump_reason), "%.*s",
+				 (int)(open - line - 2), line + 2);
+			snprintf(k->dump_msg, sizeof(k->dump_msg), "%.*s",
+				 (int)(line + n - 1 - open - 2), open + 2);
+		}
 	}
 	if (k->dump_len + n + 2 > sizeof(k->dump)) {
 		k->dump_truncated = true;

@@ -66,12 +66,22 @@ struct kevents {
 	unsigned int dump_lines;
 	bool dump_truncated;
 	char dump_trigger[KEV_LINE];	/* "comm[pid] triggered exit kind N:" */
+	/* The exit as the dump's first two lines state it. */
+	enum kev_scx_kind dump_kind;
+	char dump_reason[64];
+	char dump_msg[KEV_LINE];
 };
 
 void kevents_init(struct kevents *k);
 /* One console line, NUL-terminated, printable characters only. */
 void kevents_line(struct kevents *k, const char *line);
 const char *kev_class_name(enum kev_class c);
+/*
+ * Describe the sched_ext exit from its debug dump (the kind, reason and
+ * message of its first lines) when the console has not said it yet: the
+ * kernel prints its own lines only after the dump. @ops names it.
+ */
+void kevents_scx_from_dump(struct kevents *k, const char *ops);
 const char *kev_scx_kind_name(enum kev_scx_kind kind);
 /* An exit kind that is an error (>= SCX_EXIT_ERROR). */
 bool kev_scx_is_error(enum kev_scx_kind kind);

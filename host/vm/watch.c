@@ -76,13 +76,29 @@ static void judge(struct vm *v, bool flush)
 	}
 	if (k->scx_seq != v->scx_seq_seen) {
 		v->scx_seq_seen = k->scx_seq;
-		if (kev_scx_is_error(k->scx_kind) && watch_sched_under_test(v))
+		v->scx_console_seen = true;
+		if (kev_scx_is_error(k->scx_kind) && watch_sched_under_test(v) &&
+		    !v->scx_error_ns)
 			v->scx_error_ns = now;
 	}
-	if (v->scx_error_ns && (flush || k->open != KEV_SCX_EXIT ||
-				now >= v->scx_error_ns + EXPLAIN_NS)) {
-		decide(v, VM_SCHED_ERROR, &k->ev[KEV_SCX_EXIT],
-		       k->ev[KEV_SCX_EXIT].line);
+	/* ktstr.ko said so first, at the exit: the console may lag behind. */
+	if (v->scx_exit_sync_ns && !v->scx_error_ns)
+		v->scx_error_ns = v->scx_exit_sync_ns;
+	if (v->scx_error_ns &&
+	    (flush || (v->scx_console_seen && k->open != KEV_SCX_EXIT) ||
+	     now >= v->scx_error_ns + EXPLAIN_NS)) {
+		static char what[KEV_LINE + 64];
+
+		if (v->scx_console_seen) {
+			decide(v, VM_SCHED_ERROR, &k->ev[KEV_SCX_EXIT],
+			       k->ev[KEV_SCX_EXIT].line);
+			return;
+		}
+		/* The dump's first lines say what the console will say later. */
+		kevents_scx_from_dump(k, v->r->sched_ops);
+		snprintf(what, sizeof(what), "sched_ext: %s (%s), from its debug dump",
+			 k->scx_reason, k->scx_msg);
+		decide(v, VM_SCHED_ERROR, NULL, what);
 		return;
 	}
 	/* The console may say why only after the agent saw the process go. */

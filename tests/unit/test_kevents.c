@@ -154,6 +154,12 @@ TEST(debug_dump_collected_and_bounded)
 	kevents_line(&k, "[ 8.0] ktstr: scx-dump:   x[1] triggered exit kind 1:");
 	EXPECT_STREQ("kworker/u8:2[30] triggered exit kind 1026:", k.dump_trigger);
 	EXPECT_EQ(3u, k.dump_lines);
+	/* Before the console says it, the dump's first lines describe the exit. */
+	kevents_scx_from_dump(&k, "qmap");
+	EXPECT_EQ((int)KEV_SCX_ERROR_STALL, (int)k.scx_kind);
+	EXPECT_STREQ("runnable task stall", k.scx_reason);
+	EXPECT_STREQ("init[42] failed to run for 3.020s", k.scx_msg);
+	EXPECT_STREQ("qmap", k.scx_name);
 	EXPECT_FALSE(k.ev[KEV_OOPS].seen);
 	snprintf(line, sizeof(line), "[ 8.1] ktstr: scx-dump: %0500d", 7);
 	for (int i = 0; i < 1000; i++)

@@ -203,7 +203,7 @@ struct ktstr_relay {
  * The dump's first line is "COMM[PID]" KTSTR_SCX_DUMP_HEADER "N:".
  */
 #define KTSTR_SCX_DUMP_PREFIX		"scx-dump: "
-#define KTSTR_SCX_DUMP_MAX		(64 * 1024)
+#define KTSTR_SCX_DUMP_MAX		(32 * 1024)
 #define KTSTR_SCX_DUMP_HEADER		" triggered exit kind "
 
 struct ktstr_capture_sync {
