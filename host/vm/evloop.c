@@ -10,11 +10,10 @@ void ev_init(struct evloop *l, void *ctx)
 	l->ctx = ctx;
 }
 
-int ev_add(struct evloop *l, const char *name, int *fd, ev_handler_fn fn)
+int ev_add(struct evloop *l, int *fd, ev_handler_fn fn)
 {
 	if (l->n >= EV_MAX_SOURCES)
 		return -1;
-	l->src[l->n].name = name;
 	l->src[l->n].fd = fd;
 	l->src[l->n].handler = fn;
 	l->n++;

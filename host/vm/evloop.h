@@ -13,7 +13,6 @@
 typedef void (*ev_handler_fn)(void *ctx);
 
 struct ev_source {
-	const char *name;	/* for diagnostics */
 	int *fd;
 	ev_handler_fn handler;
 };
@@ -26,7 +25,7 @@ struct evloop {
 
 void ev_init(struct evloop *l, void *ctx);
 /* Sources are served in the order they were added. */
-int ev_add(struct evloop *l, const char *name, int *fd, ev_handler_fn fn);
+int ev_add(struct evloop *l, int *fd, ev_handler_fn fn);
 /*
  * Wait up to @timeout_ms (-1: no limit) and run the handler of each ready
  * source. Returns the number served, or -1 if poll() failed other than by

@@ -53,18 +53,6 @@ static const struct {
 	{ "runnable task stall", KEV_SCX_ERROR_STALL, "SCX_EXIT_ERROR_STALL" },
 };
 
-static const char * const class_names[KEV_NR] = {
-	[KEV_SCX_EXIT] = "sched_ext exit",
-	[KEV_OOPS] = "kernel-oops",
-	[KEV_LOCKUP] = "lockup",
-	[KEV_PANIC] = "kernel-panic",
-};
-
-const char *kev_class_name(enum kev_class c)
-{
-	return c < KEV_NR ? class_names[c] : "?";
-}
-
 const char *kev_scx_kind_name(enum kev_scx_kind kind)
 {
 	for (size_t i = 0; i < sizeof(scx_kinds) / sizeof(scx_kinds[0]); i++)

@@ -75,7 +75,6 @@ struct kevents {
 void kevents_init(struct kevents *k);
 /* One console line, NUL-terminated, printable characters only. */
 void kevents_line(struct kevents *k, const char *line);
-const char *kev_class_name(enum kev_class c);
 /*
  * Describe the sched_ext exit from its debug dump (the kind, reason and
  * message of its first lines) when the console has not said it yet: the

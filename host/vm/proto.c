@@ -127,7 +127,6 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 		break;
 	case KTSTR_SCHED_DIED:
 		/* watch.c turns this into a verdict once the console has said why. */
-		v->r->sched_died = true;
 		if (!v->sched_died_ns) {
 			v->sched_died_ns = now_ns();
 			snprintf(v->sched_death, sizeof(v->sched_death),

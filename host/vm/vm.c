@@ -328,16 +328,16 @@ static void loop(struct vm *v)
 	struct evloop l;
 
 	ev_init(&l, v);
-	ev_add(&l, "signals", &v->sig_fd, on_signal);
-	ev_add(&l, "console", &v->con_fd, on_console);
-	ev_add(&l, "qemu stderr", &v->err_fd, on_qemu_stderr);
-	ev_add(&l, "control port", &v->ctl, on_ctl);
-	ev_add(&l, "control accept", &v->ctl_listen, on_ctl_accept);
-	ev_add(&l, "qmp accept", &v->qmp_listen, on_qmp_accept);
-	ev_add(&l, "sync accept", &v->sync_listen, on_sync_accept);
-	ev_add(&l, "sync port", &v->sync, read_sync);
+	ev_add(&l, &v->sig_fd, on_signal);
+	ev_add(&l, &v->con_fd, on_console);
+	ev_add(&l, &v->err_fd, on_qemu_stderr);
+	ev_add(&l, &v->ctl, on_ctl);
+	ev_add(&l, &v->ctl_listen, on_ctl_accept);
+	ev_add(&l, &v->qmp_listen, on_qmp_accept);
+	ev_add(&l, &v->sync_listen, on_sync_accept);
+	ev_add(&l, &v->sync, read_sync);
 	/* Last: QEMU's exit drains every fd above first. */
-	ev_add(&l, "qemu exit", &v->pidfd, on_qemu_exit);
+	ev_add(&l, &v->pidfd, on_qemu_exit);
 
 	while (!v->qemu_gone && !v->give_up) {
 		bool was_done = v->done;

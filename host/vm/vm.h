@@ -98,7 +98,6 @@ struct vm_result {
 	enum vm_outcome outcome;
 	int exit_code;
 	int exit_signal;
-	bool sched_died;	/* the scheduler exited during the job */
 	bool sched_released;	/* a test took the scheduler over */
 	char sched_ops[128];
 	char detail[8192];	/* why, for every outcome but a clean exit */
