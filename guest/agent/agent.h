@@ -56,6 +56,8 @@ void job_free(struct job *j);
  * validated write). sched_ext resets it at every attach.
  */
 int watchdog_set(uint32_t ms, char *why, size_t len);
+/* Start measuring HZ; call before spawning the scheduler. */
+void watchdog_mark(void);
 
 /* Mount the pseudo filesystems; failures are appended to @errors. */
 void mounts_setup(struct strlist *errors);

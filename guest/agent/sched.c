@@ -102,6 +102,8 @@ static int launch(struct port *p, struct agent_sched *s)
 	strlist_push(&argv, j->sched_path);
 	for (size_t i = 0; i < j->sched_args.n; i++)
 		strlist_push(&argv, j->sched_args.v[i]);
+	if (j->watchdog_ms)
+		watchdog_mark();
 	r = kt_sched_spawn(&s->proc, argv.v, -1);
 	strlist_free(&argv);
 	if (r) {

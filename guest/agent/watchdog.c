@@ -2,9 +2,11 @@
 /*
  * sched_ext's watchdog timeout is in jiffies; user space does not know
  * HZ, so it is measured from jiffies_64 over a short interval and
- * rounded to the HZ values Kconfig offers.
+ * rounded to the HZ values Kconfig offers. The interval starts before the
+ * scheduler is spawned, so the attach wait pays for it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -27,30 +29,58 @@ static int read_jiffies(int fd, __u64 *j)
 	return 0;
 }
 
+/* The first jiffies sample, taken while the scheduler attaches. */
+static struct {
+	bool taken;
+	__u64 jiffies, ns;
+} mark;
+static unsigned int hz_known;
+
+void watchdog_mark(void)
+{
+	int fd;
+
+	if (mark.taken || hz_known)
+		return;
+	fd = ktstr_open();
+	if (fd < 0)
+		return;
+	mark.ns = now_ns();
+	mark.taken = !read_jiffies(fd, &mark.jiffies);
+	close(fd);
+}
+
+/* Measured once per boot; the attach wait usually covers the interval. */
 static unsigned int guess_hz(int fd)
 {
 	static const unsigned int hz[] = { 100, 250, 300, 1000 };
-	__u64 j0, j1, t0, t1;
-	unsigned int best = 0;
 	double rate, err = 1e9;
+	__u64 j1, t1;
 
-	t0 = now_ns();
-	if (read_jiffies(fd, &j0))
-		return 0;
-	usleep(SAMPLE_NS / 1000);
+	if (hz_known)
+		return hz_known;
+	if (!mark.taken) {
+		mark.ns = now_ns();
+		if (read_jiffies(fd, &mark.jiffies))
+			return 0;
+		mark.taken = true;
+	}
 	t1 = now_ns();
-	if (read_jiffies(fd, &j1) || t1 <= t0)
+	if (t1 < mark.ns + SAMPLE_NS)
+		usleep((mark.ns + SAMPLE_NS - t1) / 1000);
+	t1 = now_ns();
+	if (read_jiffies(fd, &j1))
 		return 0;
-	rate = (double)(j1 - j0) * 1e9 / (double)(t1 - t0);
+	rate = (double)(j1 - mark.jiffies) * 1e9 / (double)(t1 - mark.ns);
 	for (size_t i = 0; i < sizeof(hz) / sizeof(hz[0]); i++) {
 		double d = rate > hz[i] ? rate - hz[i] : hz[i] - rate;
 
 		if (d < err) {
 			err = d;
-			best = hz[i];
+			hz_known = hz[i];
 		}
 	}
-	return best;
+	return hz_known;
 }
 
 int watchdog_set(uint32_t ms, char *why, size_t len)
