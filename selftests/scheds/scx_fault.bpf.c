@@ -12,9 +12,8 @@
  *                    accepts, long enough to trip the watchdog)
  * The user-space half (scx_fault.c) can also crash itself.
  *
- * The knobs are read-only data set before load: "const volatile" is how
- * libbpf skeletons mark them (checkpatch's volatile warning does not
- * apply to BPF .rodata).
+ * The knobs are plain globals (.bss) that user space sets before the load;
+ * BPF reads them from memory, so nothing needs "const volatile".
  */
 #include <scx/common.bpf.h>
 
@@ -23,12 +22,12 @@ char _license[] SEC("license") = "GPL";
 #define SHARED_DSQ	0
 #define STALL_DSQ	1	/* never consumed */
 
-const volatile u64 error_after_ns;
-const volatile u64 exit_after_ns;
-const volatile u64 stall_after_ns;
-const volatile u64 loop_after_ns;
-const volatile s32 stall_pid;
-const volatile char stall_comm[16];
+u64 error_after_ns;
+u64 exit_after_ns;
+u64 stall_after_ns;
+u64 loop_after_ns;
+s32 stall_pid;
+char stall_comm[16];
 
 static u64 enabled_at;
 u64 nr_stalled;		/* tasks parked on STALL_DSQ, read by user space */

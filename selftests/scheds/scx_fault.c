@@ -71,23 +71,23 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "e:x:s:p:c:l:k:h")) != -1) {
 		switch (opt) {
 		case 'e':
-			skel->rodata->error_after_ns = ms_arg(optarg, "-e") * 1000000;
+			skel->bss->error_after_ns = ms_arg(optarg, "-e") * 1000000;
 			break;
 		case 'x':
-			skel->rodata->exit_after_ns = ms_arg(optarg, "-x") * 1000000;
+			skel->bss->exit_after_ns = ms_arg(optarg, "-x") * 1000000;
 			break;
 		case 's':
-			skel->rodata->stall_after_ns = ms_arg(optarg, "-s") * 1000000;
+			skel->bss->stall_after_ns = ms_arg(optarg, "-s") * 1000000;
 			break;
 		case 'p':
-			skel->rodata->stall_pid = (int)ms_arg(optarg, "-p");
+			skel->bss->stall_pid = (int)ms_arg(optarg, "-p");
 			break;
 		case 'c':
-			snprintf((char *)skel->rodata->stall_comm,
-				 sizeof(skel->rodata->stall_comm), "%s", optarg);
+			snprintf(skel->bss->stall_comm,
+				 sizeof(skel->bss->stall_comm), "%s", optarg);
 			break;
 		case 'l':
-			skel->rodata->loop_after_ns = ms_arg(optarg, "-l") * 1000000;
+			skel->bss->loop_after_ns = ms_arg(optarg, "-l") * 1000000;
 			break;
 		case 'k':
 			crash_after = ms_arg(optarg, "-k");
@@ -97,8 +97,8 @@ int main(int argc, char **argv)
 			return opt != 'h';
 		}
 	}
-	if (skel->rodata->stall_after_ns && !skel->rodata->stall_pid &&
-	    !skel->rodata->stall_comm[0]) {
+	if (skel->bss->stall_after_ns && !skel->bss->stall_pid &&
+	    !skel->bss->stall_comm[0]) {
 		fprintf(stderr, "scx_fault: -s needs -p PID or -c COMM\n");
 		return 2;
 	}
