@@ -33,7 +33,7 @@ CTL_SRCS	:= $(wildcard guest/ctl/*.c) selftests/lib/kmod_load.c selftests/lib/kt
 		   lib/ktstr_fields.c
 
 HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread
-AGENT_LIBS	:= -lz -lkmod -lpthread
+AGENT_LIBS	:= -lbpf -lz -lkmod -lpthread
 CTL_LIBS	:= -lpopt -lkmod
 
 KTSTR		:= ./ktstr
@@ -101,6 +101,7 @@ test_topology_SRCS	:= host/vm/topology.c host/vm/qemu_args.c lib/strlist.c lib/u
 test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
 test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
 test_kevents_SRCS	:= host/vm/kevents.c
+test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
 			   selftests/lib/file.c
 

@@ -46,6 +46,8 @@ enum ktstr_msg_type {
 	KTSTR_MSG_CAPTURE,	/* guest: capture now; TLV: CAPTURE_TAG, REQUEST_ID */
 	KTSTR_MSG_CAPTURE_DONE,	/* host: thawed; TLV: REQUEST_ID, CAPTURE_ID, RESULT */
 	KTSTR_MSG_SCHED_OUTPUT,	/* guest: raw bytes the scheduler printed (stdout + stderr) */
+	KTSTR_MSG_HEARTBEAT,	/* guest: the agent is alive; every KTSTR_HEARTBEAT_MS during the job */
+	KTSTR_MSG_SCHED_BPF,	/* guest: the scheduler's BPF state at its failure; TLV: BPF_PROG, BPF_MAP + BPF_MAP_TEXT, BPF_NOTE */
 	KTSTR_MSG_TYPE_MAX,
 };
 
@@ -75,6 +77,11 @@ enum ktstr_tlv {
 	KTSTR_TLV_RESULT,		/* u32: 0 ok, else a ktstr_reason */
 	KTSTR_TLV_SCHED_STATUS,		/* u32: the scheduler's wait status */
 	KTSTR_TLV_WATCHDOG_MS,		/* u32: sched_ext watchdog to set, 0: leave */
+	KTSTR_TLV_BPF_PROG,		/* struct ktstr_wire_bpf_prog */
+	KTSTR_TLV_BPF_MAP,		/* struct ktstr_wire_bpf_map */
+	KTSTR_TLV_BPF_MAP_TEXT,		/* string: the preceding map's entries, one per line */
+	KTSTR_TLV_BPF_NOTE,		/* string: what could not be read, and why */
+	KTSTR_TLV_BPF_HELD,		/* u32, in ATTACHED: BPF objects the agent holds */
 	KTSTR_TLV_MAX,
 };
 
@@ -91,6 +98,42 @@ enum ktstr_sched_event {
 	KTSTR_SCHED_RELEASED,		/* stopped because the test asked to */
 	KTSTR_SCHED_EVENT_MAX,
 };
+
+/* How often the agent says it is alive; the host's --hang-timeout counts from the last word. */
+#define KTSTR_HEARTBEAT_MS	1000
+
+/*
+ * The scheduler's BPF objects, as the agent read them with libbpf
+ * (KTSTR_MSG_SCHED_BPF). Little-endian, fixed size; names are
+ * NUL-padded and the host checks them like any guest string.
+ */
+#define KTSTR_BPF_NAME_LEN	16	/* BPF_OBJ_NAME_LEN */
+
+struct ktstr_wire_bpf_prog {
+	uint32_t id;
+	uint32_t type;			/* enum bpf_prog_type */
+	uint64_t run_cnt;		/* 0 unless kernel.bpf_stats_enabled */
+	uint64_t run_time_ns;
+	char name[KTSTR_BPF_NAME_LEN];
+};
+
+#define KTSTR_BPF_MAP_TRUNCATED	1u	/* more entries than were dumped */
+#define KTSTR_BPF_MAP_NO_ITER	2u	/* a map type whose entries cannot be listed */
+
+struct ktstr_wire_bpf_map {
+	uint32_t id;
+	uint32_t type;			/* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t nr_dumped;		/* entries in the BPF_MAP_TEXT that follows */
+	uint32_t flags;			/* KTSTR_BPF_MAP_* */
+	uint32_t reserved;
+	char name[KTSTR_BPF_NAME_LEN];
+};
+
+_Static_assert(sizeof(struct ktstr_wire_bpf_prog) == 40, "wire layout");
+_Static_assert(sizeof(struct ktstr_wire_bpf_map) == 48, "wire layout");
 
 enum wire_error {
 	WIRE_OK = 0,

@@ -62,6 +62,30 @@ void watchdog_mark(void);
 /* Mount the pseudo filesystems; failures are appended to @errors. */
 void mounts_setup(struct strlist *errors);
 
+/*
+ * The scheduler's BPF objects, referenced by the agent from its attach on
+ * so they outlive its process (bpf_state.c).
+ */
+#define BPF_STATE_MAX_PROGS	64
+#define BPF_STATE_MAX_MAPS	64
+
+struct bpf_state {
+	int prog_fd[BPF_STATE_MAX_PROGS];
+	int map_fd[BPF_STATE_MAX_MAPS];
+	unsigned int map_id[BPF_STATE_MAX_MAPS];
+	unsigned int nr_progs, nr_maps;
+	bool sent;
+};
+
+/* Take references on the attached scheduler's objects; how many. */
+unsigned int bpf_state_hold(struct bpf_state *b);
+/* Send what they hold now, once (KTSTR_MSG_SCHED_BPF). */
+void bpf_state_send(struct port *p, struct bpf_state *b);
+void bpf_state_release(struct bpf_state *b);
+
+/* The agent says it is alive every KTSTR_HEARTBEAT_MS (heartbeat.c). */
+void heartbeat_start(struct port *p);
+
 /* The scheduler the run asked for, and its hand-off to a test. */
 struct agent_sched {
 	struct kt_sched proc;
@@ -71,6 +95,7 @@ struct agent_sched {
 	uint64_t releaser_gone_ns;	/* when it was found dead */
 	bool reclaim_warned;
 	int handoff_fd;		/* listening hand-off socket, or -1 */
+	struct bpf_state bpf;
 };
 
 /* Where tests reach the hand-off ($KTSTR_SCHED_HANDOFF). */

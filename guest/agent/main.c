@@ -105,6 +105,7 @@ static void serve(struct port *p, bool kmod_loaded)
 		job_free(&j);
 		return;
 	}
+	heartbeat_start(p);
 	/* From here on the relay thread owns reading the port. */
 	if (kmod_loaded && relay_start(p))
 		port_log(p, "the capture relay did not start; ktstr-ctl capture will fail");

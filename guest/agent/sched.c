@@ -41,13 +41,17 @@ static void keep_output(const char *buf, size_t n)
 	out_tail[out_len] = '\0';
 }
 
-static void send_event_status(struct port *p, enum ktstr_sched_event ev,
-			      const char *ops, const char *detail, int status)
+static void send_event_full(struct port *p, enum ktstr_sched_event ev,
+			    const char *ops, const char *detail, int status,
+			    int bpf_held)
 {
 	static uint8_t buf[KTSTR_WIRE_MAX_PAYLOAD];
 	size_t off = 0;
 
 	wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_EVENT, ev);
+	if (bpf_held >= 0)
+		wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_BPF_HELD,
+				 (uint32_t)bpf_held);
 	if (status >= 0)
 		wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_STATUS,
 				 (uint32_t)status);
@@ -58,6 +62,12 @@ static void send_event_status(struct port *p, enum ktstr_sched_event ev,
 		wire_tlv_put_str(buf, sizeof(buf), &off, KTSTR_TLV_SCHED_DETAIL,
 				 detail);
 	port_send(p, KTSTR_MSG_SCHED_EVENT, buf, off);
+}
+
+static void send_event_status(struct port *p, enum ktstr_sched_event ev,
+			      const char *ops, const char *detail, int status)
+{
+	send_event_full(p, ev, ops, detail, status, -1);
 }
 
 static void send_event(struct port *p, enum ktstr_sched_event ev,
@@ -117,7 +127,9 @@ static int launch(struct port *p, struct agent_sched *s)
 		/* sched_ext set its own timeout at the attach: lower it now. */
 		if (j->watchdog_ms && watchdog_set(j->watchdog_ms, why, sizeof(why)))
 			port_log(p, "sched_ext watchdog left at the kernel's: %s", why);
-		send_event(p, KTSTR_SCHED_ATTACHED, ops, NULL);
+		/* Its maps must stay readable after its process is gone. */
+		send_event_full(p, KTSTR_SCHED_ATTACHED, ops, NULL, -1,
+				(int)bpf_state_hold(&s->bpf));
 		return 0;
 	}
 	{
@@ -159,9 +171,13 @@ static void finish(struct port *p, struct agent_sched *s,
 	died = kt_sched_reap(&s->proc);
 	kt_sched_stop(&s->proc, STOP_GRACE_MS, pump_output, p);
 	kt_sched_describe_exit(s->proc.status, why, sizeof(why));
+	/* Before the death: the host's report waits for it. */
+	if (died)
+		bpf_state_send(p, &s->bpf);
 	send_event_status(p, died ? KTSTR_SCHED_DIED : ev, NULL, why,
 			  s->proc.status);
 	kt_sched_release_fds(&s->proc);
+	bpf_state_release(&s->bpf);
 }
 
 /*
@@ -194,6 +210,13 @@ static void reclaim(struct port *p, struct agent_sched *s)
 
 void sched_check(struct port *p, struct agent_sched *s)
 {
+	/*
+	 * sched_ext is disabling it (an error exit, a stall): its process
+	 * lives on a while, but the host wants its BPF state now.
+	 */
+	if (s->proc.pid > 0 && !s->released && s->bpf.nr_progs + s->bpf.nr_maps &&
+	    !s->bpf.sent && kt_scx_state() != KT_SCX_ENABLED)
+		bpf_state_send(p, &s->bpf);
 	/* Say so the moment it is gone: the host ends the job then. */
 	if (s->proc.pid > 0 && kt_sched_reap(&s->proc))
 		finish(p, s, KTSTR_SCHED_DIED);

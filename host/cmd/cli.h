@@ -30,7 +30,8 @@ struct vm_cli {
 	int verbose;
 	int snapshots;
 	double snapshot_window_s;
-	double watchdog_s;	/* < 0: the default for the accel */
+	double watchdog_s;
+	double hang_timeout_s;	/* < 0: the default for the accel */
 	char *expect;		/* --expect VERDICT, or NULL */
 	struct strlist includes;
 };

@@ -29,6 +29,7 @@ struct vm_cli vm_cli = {
 	.timeout_s = -1,
 	.snapshot_window_s = 5.0,
 	.watchdog_s = -1,
+	.hang_timeout_s = -1,
 };
 
 struct poptOption vm_cli_options[] = {
@@ -58,6 +59,9 @@ struct poptOption vm_cli_options[] = {
 	  "SECONDS" },
 	{ "watchdog", 0, POPT_ARG_DOUBLE, &vm_cli.watchdog_s, 0,
 	  "sched_ext's stall watchdog, seconds: 0 keeps the kernel's (default 20 on TCG, 10 on KVM)",
+	  "SECONDS" },
+	{ "hang-timeout", 0, POPT_ARG_DOUBLE, &vm_cli.hang_timeout_s, 0,
+	  "call the guest hung after this many seconds without a word from its agent; 0: never (default: the watchdog + 10)",
 	  "SECONDS" },
 	{ "expect", 0, POPT_ARG_STRING, &vm_cli.expect, 0,
 	  "a negative control: pass only if the run ends with this verdict (sched-error, sched-killed, ...)",
@@ -224,6 +228,14 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.watchdog_s);
 		goto bad;
 	}
+	if (vm_cli.hang_timeout_s != -1 &&
+	    !(vm_cli.hang_timeout_s == 0 ||
+	      (vm_cli.hang_timeout_s >= 2 && vm_cli.hang_timeout_s <= 3600))) {
+		snprintf(err, sizeof(err),
+			 "bad --hang-timeout %g: expected 2 to 3600 seconds, or 0 to never call the guest hung",
+			 vm_cli.hang_timeout_s);
+		goto bad;
+	}
 	if (vm_cli.expect && vm_outcome_parse(vm_cli.expect) < 0) {
 		snprintf(err, sizeof(err),
 			 "bad --expect \"%s\": expected a verdict name, e.g. sched-error, sched-killed, kernel-oops (see ktstr(1) exit status)",
@@ -285,6 +297,8 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->snapshot_window_ms = (unsigned int)(vm_cli.snapshot_window_s * 1000);
 	o->job.watchdog_ms = vm_cli.watchdog_s < 0 ? -1 :
 			     (int)(vm_cli.watchdog_s * 1000);
+	o->hang_timeout_ms = vm_cli.hang_timeout_s < 0 ? -1 :
+			     (int)(vm_cli.hang_timeout_s * 1000);
 	if (s->kernel.tree[0]) {
 		snprintf(s->vmlinux, sizeof(s->vmlinux), "%s/vmlinux",
 			 s->kernel.tree);

@@ -32,14 +32,46 @@
 struct diag {
 	char line[1024];
 	size_t len;
+	/* The test's own KTAP, followed to say what a failure cut short. */
+	unsigned int plan, results;
+	char running[128];	/* the subtest started and not finished */
 };
+
+/* kselftest_harness.h's lines: "1..N", "#  RUN  NAME ...", "ok N", "not ok N". */
+static void diag_follow(struct diag *d, const char *l)
+{
+	unsigned int n;
+	char name[128];
+
+	if (sscanf(l, "1..%u", &n) == 1) {
+		d->plan = n;
+	} else if (sscanf(l, "# RUN %127s", name) == 1) {
+		snprintf(d->running, sizeof(d->running), "%s", name);
+	} else if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
+		d->results++;
+		d->running[0] = '\0';
+	}
+}
 
 static void diag_flush(struct diag *d)
 {
 	if (!d->len)
 		return;
-	printf("    %.*s\n", (int)d->len, d->line);
+	d->line[d->len] = '\0';
+	diag_follow(d, d->line);
+	printf("    %s\n", d->line);
 	d->len = 0;
+}
+
+/* One failure is reported once: what it stopped, not a failure per test. */
+static void diag_cut_short(const struct diag *d, enum vm_outcome out)
+{
+	if (d->running[0])
+		printf("# %s during subtest %s\n", vm_outcome_name(out),
+		       d->running);
+	if (d->plan > d->results)
+		printf("# %u of %u subtests did not run because of it\n",
+		       d->plan - d->results, d->plan);
 }
 
 static void diag_output(void *ctx, int stream, const char *buf, size_t len)
@@ -50,7 +82,7 @@ static void diag_output(void *ctx, int stream, const char *buf, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
-		if (c == '\n' || d->len == sizeof(d->line) - 1)
+		if (c == '\n' || d->len == sizeof(d->line) - 2)
 			diag_flush(d);
 		if (c != '\n' && c != '\r')
 			d->line[d->len++] = (c < 0x20 && c != '\t') ? '?' :
@@ -110,7 +142,7 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 	const char *name = strrchr(test, '/') ? strrchr(test, '/') + 1 : test;
 	struct strlist progs = STRLIST_INIT, argv = STRLIST_INIT;
 	char guest[PATH_MAX], out_dir[PATH_MAX];
-	struct diag d = { .len = 0 };
+	struct diag d = { .len = 0, .plan = 0 };
 	struct vm_result *r = calloc(1, sizeof(*r));
 	enum test_result res = TEST_FAIL;
 	int expected;
@@ -159,6 +191,7 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 		for (char *line = strtok(r->detail, "\n"); line;
 		     line = strtok(NULL, "\n"))
 			printf("# %s\n", line);
+		diag_cut_short(&d, r->outcome);
 		printf("not ok %u %s # %s\n", num, name,
 		       vm_outcome_name(r->outcome));
 	}

@@ -19,6 +19,8 @@
 #include "vm/console.h"
 #include "vm/vm.h"
 
+struct json_object;
+
 #define STDERR_KEEP	4096
 
 struct vm {
@@ -70,6 +72,23 @@ struct vm {
 	int64_t failure_capture;	/* snapshot id taken at the failure */
 	bool scx_exit_captured;	/* ktstr.ko's capture before teardown */
 	uint64_t scx_exit_sync_ns;	/* when ktstr.ko said sched_ext exits */
+	uint64_t heard_ns;	/* the agent's last heartbeat, or a thaw */
+	bool heartbeat_seen;	/* the agent beats: hangs can be told */
+	unsigned int captures_seen;	/* frozen time is not silence */
+
+	/*
+	 * A verdict decided and captured, its report waiting (briefly) for
+	 * the scheduler's BPF state from the agent.
+	 */
+	bool pending;
+	enum vm_outcome pending_out;
+	const struct kev *pending_ev;
+	char pending_what[KEV_LINE + 256];
+	uint64_t pending_until;
+	uint64_t verdict_ns;
+	unsigned int bpf_held;	/* objects the agent holds for us */
+	struct json_object *bpf;	/* their state, once received */
+	char bpf_summary[128];
 
 	int sig_fd;
 };
@@ -102,6 +121,11 @@ void watch_flush(struct vm *v);
 bool watch_sched_under_test(const struct vm *v);
 /* When watch_tick wants to run again; UINT64_MAX if not waiting. */
 uint64_t watch_next_due(const struct vm *v);
+
+/* Decide what is pending now (the VM is going); see watch_flush. */
+void watch_finish(struct vm *v);
+/* proto.c got the agent's heartbeat. */
+void watch_heard(struct vm *v);
 
 /* report.c: the failure report (BUG SUMMARY and JSON). */
 void report_failure(struct vm *v, enum vm_outcome out, const char *what,

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "util.h"
+#include "vm/bpfstate.h"
 #include "vm/internal.h"
 
 static int send_run(struct vm *v)
@@ -92,7 +95,7 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 {
 	static char detail[KTSTR_WIRE_MAX_PAYLOAD];
 	char ops[128] = "";
-	uint32_t ev = 0, st = UINT32_MAX;
+	uint32_t ev = 0, st = UINT32_MAX, held = 0;
 	int status;
 	const uint8_t *val;
 	uint16_t tag, n;
@@ -108,11 +111,14 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 			wire_tlv_str(val, n, detail, sizeof(detail));
 		else if (tag == KTSTR_TLV_SCHED_STATUS)
 			wire_tlv_u32(val, n, &st);
+		else if (tag == KTSTR_TLV_BPF_HELD)
+			wire_tlv_u32(val, n, &held);
 	}
 	status = st == UINT32_MAX ? -1 : (int)(st & 0xffff);
 	switch (ev) {
 	case KTSTR_SCHED_ATTACHED:
 		snprintf(v->r->sched_ops, sizeof(v->r->sched_ops), "%s", ops);
+		v->bpf_held = held;
 		if (!v->r->sched_released)
 			schedule_snapshots(v);
 		/* Attached again after a hand-off: under test once more. */
@@ -144,6 +150,15 @@ static void on_sched_event(struct vm *v, const struct wire_frame *f)
 	default:
 		break;	/* unknown events come from a newer agent */
 	}
+}
+
+/* The scheduler's BPF state at its failure: the first one is kept. */
+static void on_sched_bpf(struct vm *v, const struct wire_frame *f)
+{
+	if (v->bpf)
+		return;
+	v->bpf = bpfstate_parse(f->payload, f->len, v->bpf_summary,
+				sizeof(v->bpf_summary));
 }
 
 static void on_sched_output(struct vm *v, const struct wire_frame *f)
@@ -249,6 +264,12 @@ static void on_frame(const struct wire_frame *f, void *ctx)
 	struct vm *v = ctx;
 
 	switch (f->type) {
+	case KTSTR_MSG_HEARTBEAT:
+		watch_heard(v);
+		break;
+	case KTSTR_MSG_SCHED_BPF:
+		on_sched_bpf(v, f);
+		break;
 	case KTSTR_MSG_HELLO:
 		on_hello(v);
 		break;

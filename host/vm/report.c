@@ -104,7 +104,11 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 	/* From ktstr.ko's word that sched_ext claimed the exit to now. */
 	json_object_object_add(o, "exit_to_verdict_ms",
 			       json_object_new_double(v->scx_exit_sync_ns ?
-				       (now_ns() - v->scx_exit_sync_ns) / 1e6 : -1));
+				       (v->verdict_ns - v->scx_exit_sync_ns) / 1e6 : -1));
+	if (v->bpf)
+		json_object_object_add(o, "bpf", json_object_get(v->bpf));
+	else if (v->bpf_held)
+		json_str(o, "bpf_missing", "the agent held the scheduler's BPF objects but sent no state in time");
 	json_object_object_add(o, "snapshot_id",
 			       json_object_new_int64(v->failure_capture));
 	json_object_object_add(o, "snapshot_before_teardown",
@@ -124,7 +128,8 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 		    const struct kev *ev)
 {
 	const struct kevents *k = &v->con.kev;
-	double elapsed = (now_ns() - v->job_start_ns) / 1e9;
+	double elapsed = ((v->verdict_ns ? v->verdict_ns : now_ns()) -
+			  v->job_start_ns) / 1e9;
 	static char console[8192], sum[4096];
 	char *slog = sched_log_tail(v);
 	size_t off = 0;
@@ -161,6 +166,10 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 				v->scx_exit_captured && out == VM_SCHED_ERROR ?
 				"all vCPUs frozen at the exit, before teardown" :
 				"taken at the verdict");
+	if (v->bpf && off < sizeof(sum))
+		off += snprintf(sum + off, sizeof(sum) - off,
+				"\n  bpf:       %s%s", v->bpf_summary,
+				v->o->output_dir ? " in failure.json" : "");
 	if (ev && ev->text[0] && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\nkernel said:\n%s", ev->text);

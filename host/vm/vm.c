@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "util.h"
 #include "vm/evloop.h"
 #include "vm/internal.h"
@@ -138,6 +140,7 @@ static void on_qemu_exit(void *ctx)
 		read_fd(v, &v->ctl, false);
 	while (v->err_fd >= 0)
 		read_qemu_stderr(v);
+	watch_finish(v);
 	if (v->done)
 		return;
 	if (v->con.kev.ev[KEV_PANIC].seen) {
@@ -167,6 +170,7 @@ static void on_signal(void *ctx)
 	if (read(v->sig_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	pending_sig = (int)si.ssi_signo;
+	watch_finish(v);
 	vm_fail(v, VM_INTERRUPTED, "interrupted by %s", strsignal(pending_sig));
 }
 
@@ -266,6 +270,7 @@ static void check_deadlines(struct vm *v, uint64_t done_at)
 	}
 	if (v->o->timeout_s &&
 	    now >= v->start_ns + (uint64_t)v->o->timeout_s * 1000000000ull) {
+		watch_finish(v);
 		vm_fail(v, VM_TIMEOUT, "timed out after %u s (%s)",
 		     v->o->timeout_s,
 		     v->hello ? "the job did not finish" :
@@ -470,6 +475,7 @@ int vm_run(const struct vm_opts *o, struct vm_result *r)
 	v->pidfd = (int)syscall(SYS_pidfd_open, v->pid, 0);
 	loop(v);
 out:
+	watch_finish(v);
 	qemu_stop(v);
 	r->total_ns = now_ns() - v->start_ns;
 	if (v->cap) {
@@ -493,6 +499,7 @@ out:
 		fclose(v->console_log);
 	if (v->sched_log)
 		fclose(v->sched_log);
+	json_object_put(v->bpf);
 	rundir_remove(v);
 	strlist_free(&argv);
 	free(v);

@@ -37,6 +37,8 @@
 	X(VM_PANIC,		"kernel-panic",		118, true,  false)	\
 	/* soft or hard lockup, RCU stall, hung task */			\
 	X(VM_LOCKUP,		"lockup",		119, true,  false)	\
+	/* the agent's heartbeats stopped for --hang-timeout */		\
+	X(VM_GUEST_HUNG,	"guest-hung",		123, true,  false)	\
 	X(VM_TIMEOUT,		"timeout",		124, false, false)	\
 	/* SIGINT, SIGTERM or SIGHUP to ktstr */			\
 	X(VM_INTERRUPTED,	"interrupted",		130, false, false)	\
@@ -74,6 +76,12 @@ struct vm_job {
  */
 #define VM_WATCHDOG_TCG_MS	20000
 #define VM_WATCHDOG_KVM_MS	10000
+/*
+ * How long the agent may stay silent before the guest is called hung:
+ * past sched_ext's watchdog, so a stall is reported as the scheduler's
+ * error, not as a hang.
+ */
+#define VM_HANG_MARGIN_MS	10000
 
 /* Receives the job's stdout (stream 1) and stderr (stream 2). */
 typedef void (*vm_output_fn)(void *ctx, int stream, const char *buf,
@@ -84,6 +92,7 @@ struct vm_opts {
 	struct initramfs_spec rootfs;
 	struct vm_job job;
 	unsigned int timeout_s;	/* 0: none */
+	int hang_timeout_ms;	/* -1: the watchdog + VM_HANG_MARGIN_MS; 0: off */
 	const char *output_dir;	/* console.log etc.; may be NULL */
 	int verbose;
 	bool kvm_probe;		/* stop at the first sign of a KVM failure */

@@ -16,6 +16,7 @@
 #include "vm/internal.h"
 
 #define EXPLAIN_NS	500000000ull	/* wait this long for the explanation */
+#define BPF_WAIT_NS	2000000000ull	/* and this long for the BPF state */
 
 void watch_init(struct vm *v)
 {
@@ -28,6 +29,20 @@ bool watch_sched_under_test(const struct vm *v)
 	return v->o->job.sched_path && !v->r->sched_released;
 }
 
+static bool is_sched_verdict(enum vm_outcome out)
+{
+	return out == VM_SCHED_ERROR || out == VM_SCHED_UNREG ||
+	       out == VM_SCHED_KILLED;
+}
+
+static void report_pending(struct vm *v)
+{
+	if (!v->pending)
+		return;
+	v->pending = false;
+	report_failure(v, v->pending_out, v->pending_what, v->pending_ev);
+}
+
 static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 		   const char *what)
 {
@@ -38,7 +53,54 @@ static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 	if (!(out == VM_SCHED_ERROR && v->scx_exit_captured))
 		v->failure_capture = capturer_capture(v->cap, CAPTURE_FAILURE,
 						      vm_outcome_name(out));
-	report_failure(v, out, what, ev);
+	v->verdict_ns = now_ns();
+	v->pending = true;
+	v->pending_out = out;
+	v->pending_ev = ev;
+	snprintf(v->pending_what, sizeof(v->pending_what), "%s", what);
+	/* The agent sends the scheduler's BPF state as it sees it fail. */
+	v->pending_until = v->verdict_ns +
+			   (is_sched_verdict(out) && v->bpf_held && !v->bpf ?
+			    BPF_WAIT_NS : 0);
+	if (now_ns() >= v->pending_until)
+		report_pending(v);
+}
+
+static uint64_t hang_ns(const struct vm *v)
+{
+	const struct vm_opts *o = v->o;
+	int wd = o->job.watchdog_ms;
+
+	if (o->hang_timeout_ms >= 0)
+		return (uint64_t)o->hang_timeout_ms * 1000000ull;
+	if (wd < 0)
+		wd = o->cfg.accel == ACCEL_KVM ? VM_WATCHDOG_KVM_MS :
+		     VM_WATCHDOG_TCG_MS;
+	else if (wd == 0)
+		wd = 30000;	/* the kernel's own, SCX_WATCHDOG_MAX_TIMEOUT */
+	return (uint64_t)(wd + VM_HANG_MARGIN_MS) * 1000000ull;
+}
+
+/*
+ * Only the heartbeat thread counts: the agent's main thread may still
+ * forward output while the rest of user space gets no CPU.
+ */
+void watch_heard(struct vm *v)
+{
+	v->heard_ns = now_ns();
+	v->heartbeat_seen = true;
+}
+
+/* The agent beat before and has been silent past the limit. */
+static bool guest_hung(struct vm *v, uint64_t now)
+{
+	if (v->cap->taken != v->captures_seen) {
+		/* A capture froze the guest: that time was not silence. */
+		v->captures_seen = v->cap->taken;
+		v->heard_ns = now;
+	}
+	return v->heartbeat_seen && hang_ns(v) &&
+	       now >= v->heard_ns + hang_ns(v);
 }
 
 static void judge_sched_death(struct vm *v)
@@ -61,8 +123,17 @@ static void judge(struct vm *v, bool flush)
 	struct kevents *k = &v->con.kev;
 	uint64_t now = now_ns();
 
-	if (v->done || !v->hello || !v->job_start_ns)
+	if (v->done || v->pending || !v->hello || !v->job_start_ns)
 		return;
+	if (guest_hung(v, now)) {
+		static char what[160];
+
+		snprintf(what, sizeof(what),
+			 "the guest agent sent nothing for %.1f s (it beats every %.1f s): the guest kernel is hung or user space gets no CPU",
+			 (now - v->heard_ns) / 1e9, KTSTR_HEARTBEAT_MS / 1e3);
+		decide(v, VM_GUEST_HUNG, NULL, what);
+		return;
+	}
 	if (k->ev[KEV_LOCKUP].seen) {
 		decide(v, VM_LOCKUP, &k->ev[KEV_LOCKUP], k->ev[KEV_LOCKUP].line);
 		return;
@@ -109,11 +180,19 @@ static void judge(struct vm *v, bool flush)
 void watch_tick(struct vm *v)
 {
 	judge(v, false);
+	if (v->pending && (v->bpf || now_ns() >= v->pending_until))
+		report_pending(v);
+}
+
+void watch_finish(struct vm *v)
+{
+	report_pending(v);
 }
 
 void watch_flush(struct vm *v)
 {
 	judge(v, true);
+	watch_finish(v);
 }
 
 uint64_t watch_next_due(const struct vm *v)
@@ -122,7 +201,11 @@ uint64_t watch_next_due(const struct vm *v)
 
 	if (v->done)
 		return due;
-	if (v->scx_error_ns)
+	if (v->pending)
+		return v->pending_until;
+	if (v->heartbeat_seen && hang_ns(v))
+		due = v->heard_ns + hang_ns(v);
+	if (v->scx_error_ns && v->scx_error_ns + EXPLAIN_NS < due)
 		due = v->scx_error_ns + EXPLAIN_NS;
 	if (v->oops_ns && v->oops_ns + EXPLAIN_NS < due)
 		due = v->oops_ns + EXPLAIN_NS;

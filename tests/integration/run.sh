@@ -16,6 +16,9 @@ ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() {
 	n=$((n + 1)); failed=$((failed + 1))
 	echo "not ok $n $1"
+	# A nested failure, with the lines that explain it, then the tail.
+	[ -f "$work/out" ] && grep -B15 -A3 'not ok' "$work/out" | head -80 |
+		sed 's/^/# failed: /'
 	[ -f "$work/out" ] && sed 's/^/# out: /' "$work/out" | tail -20
 	[ -f "$work/err" ] && sed 's/^/# err: /' "$work/err" | tail -20
 }
@@ -83,6 +86,7 @@ chmod 0644 "$work/notexec"
 bad "scheduler path not executable" --scheduler "$work/notexec" --exec true
 bad "bad timeout" --timeout 0 --exec true
 bad "bad watchdog" --watchdog 0.5 --exec true
+bad "bad hang timeout" --hang-timeout 1 --exec true
 bad "bad expected verdict" --expect nonsense --exec true
 bad "unexpected argument" stray --exec true
 "$K" frobnicate >"$work/out" 2>"$work/err"; rc=$?
@@ -176,6 +180,13 @@ ok = ok and "CPU states" in f["debug_dump"] and "scx_bpf_error" in f["kernel_tex
 ok = ok and f["snapshot_before_teardown"] is True
 s = json.load(open("%s/snapshot-%d.json" % (d, f["snapshot_id"])))
 ok = ok and s["tag"] == "sched-error" and s["scx_state"] == "enabled"
+# The scheduler's BPF state, read through the agent's own references.
+b = f.get("bpf", {})
+ok = ok and {"fault_enqueue", "fault_dispatch"} <= {p["name"] for p in b["programs"]}
+maps = {m["name"]: m for m in b["maps"]}
+bss = [m for n, m in maps.items() if n.endswith(".bss")]
+ok = ok and "fault_ops" in maps and len(bss) == 1
+ok = ok and "2000000000" in bss[0].get("entries", "") and b["bad_records"] == 0
 print("yes" if ok else "no")
 PY
 )" = yes
@@ -189,14 +200,40 @@ check "scx_fault -s (a task never dispatched): sched-error SCX_EXIT_ERROR_STALL 
 ktstr_sh --scheduler scx_fault --sched-args "-x 2000" --timeout 240 --exec 'sleep 600'
 check "scx_fault -x (clean scx_bpf_exit): sched-unregistered" \
 	eval 'test "$rc" -eq 121 && grep -q "^BUG SUMMARY: sched-unregistered" "$work/err"'
-ktstr_sh --scheduler scx_fault --sched-args "-k 2000" --timeout 240 --exec 'sleep 600'
+rm -rf "$work/killed"
+ktstr_sh --scheduler scx_fault --sched-args "-k 2000" --output-dir "$work/killed" \
+	--timeout 240 --exec 'sleep 600'
 check "scx_fault -k (user space SIGSEGV, BPF attached): sched-killed naming signal 11" \
 	eval 'test "$rc" -eq 122 && grep -q "^BUG SUMMARY: sched-killed" "$work/err" &&
 	      grep -q "killed by signal 11" "$work/err"'
+check "after scx_fault's process is gone, its programs and maps are still read" \
+	test "$(python3 - "$work/killed" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1] + "/failure.json"))
+bss = [m for m in f["bpf"]["maps"] if m["name"].endswith(".bss")]
+# An entry, or the line saying it was all zero: either way it was read.
+print("yes" if f["verdict"] == "sched-killed" and len(bss) == 1 and
+      bss[0].get("entries") and f["bpf"]["bad_records"] == 0 and
+      len(f["bpf"]["programs"]) >= 4 else "no")
+PY
+)" = yes
 ktstr_sh --scheduler scx_fault --sched-args "-l 2000" --watchdog 5 --timeout 240 --exec 'sleep 600'
 check "scx_fault -l (ops.dispatch spins): sched-error, the watchdog could not check in" \
 	eval 'test "$rc" -eq 120 && grep -q "exit:      SCX_EXIT_ERROR_STALL" "$work/err" &&
 	      grep -q "watchdog failed to check in" "$work/err"'
+# The heartbeat thread starved while sched_ext's watchdog waits 30 s: the
+# host hears nothing for --hang-timeout and calls the guest hung.
+rm -rf "$work/hung"
+ktstr_sh --scheduler scx_fault --sched-args "-s 1000 -c ktstr-heartbeat" --watchdog 30 \
+	--hang-timeout 5 --output-dir "$work/hung" --timeout 240 --exec 'sleep 600'
+check "no heartbeat for --hang-timeout 5 (scx_fault starves the agent's heartbeat thread): guest-hung, frozen and captured" \
+	test "$rc" -eq 123 -a "$(python3 - "$work/hung" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1] + "/failure.json"))
+print("yes" if f["verdict"] == "guest-hung" and f["snapshot_id"] > 0 and
+      f["elapsed_s"] < 20 and "sent nothing for" in f["what"] else "no")
+PY
+)" = yes
 # Negative controls name the verdict they expect; any other one fails.
 ktstr_sh --scheduler scx_fault --sched-args "-e 1000" --expect sched-error --exec 'sleep 600'
 check "--expect sched-error passes on sched-error" test "$rc" -eq 0
@@ -364,6 +401,18 @@ check "under --scheduler scx_simple, canned.sched_attach_detach runs (not SKIP) 
 rc=$?
 check "ktstr run reports a failing test as not ok and exits 1" \
 	test "$rc" -eq 1 -a -n "$(grep '^not ok 1 failing-test.sh # exit=7' "$work/out")"
+
+# One failure, reported once: the subtest it happened in, and how many
+# never ran, instead of a failure for each of them.
+"$K" run --accel "$ACCEL" --scheduler scx_fault --sched-args "-e 3000" \
+	"$top/tests/integration/slow-subtests.sh" >"$work/out" 2>"$work/err"
+rc=$?
+check "ktstr run: a scheduler failing mid-program names the subtest and counts the ones that did not run" \
+	eval 'test "$rc" -eq 1 &&
+	      grep -q "^not ok 1 slow-subtests.sh # sched-error" "$work/out" &&
+	      grep -q "^# sched-error during subtest slow.step[1-5]" "$work/out" &&
+	      grep -q "^# [1-5] of 5 subtests did not run because of it" "$work/out" &&
+	      grep -q "^# Totals: pass:0 fail:1" "$work/out"'
 
 check "nothing left behind at the end" eval '! leftovers'
 
