@@ -165,6 +165,8 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 	    snapshot_write(s, &c->gv, c->output_dir, err, sizeof(err)) < 0)
 		errmsg("%s", err);
 	c->taken++;
+	c->last_id = id;
+	snapshot_longest_wait(s, c->last_wait, sizeof(c->last_wait));
 	snapshot_summary(s, line, sizeof(line));
 	errmsg("%s", line);
 	free(s);

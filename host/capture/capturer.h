@@ -30,6 +30,8 @@ struct capturer {
 	unsigned int next;
 	unsigned int taken;		/* snapshots written */
 	uint64_t stop_ns, cont_ns;	/* of the last freeze */
+	int64_t last_id;		/* the last capture, and its longest wait */
+	char last_wait[128];
 	bool fatal;			/* QMP stopped answering or thaw failed */
 	char fatal_msg[512];
 };

@@ -36,19 +36,25 @@ static bool read_sized(const struct kaddr *k, uint64_t va, unsigned int size,
 	return true;
 }
 
-bool gv_read_rq(const struct guest_view *g, const struct kaddr *k,
-		unsigned int cpu, enum ktstr_rq_field f, uint64_t *v)
+uint64_t gv_rq_field_addr(const struct guest_view *g, unsigned int cpu,
+			  enum ktstr_rq_field f)
 {
 	const struct ktstr_info *l = &g->layout;
-	uint64_t rq;
 
 	if (!g->have_layout || f >= KTSTR_RQ_NR_FIELDS ||
 	    cpu >= l->nr_cpu_ids || cpu >= KTSTR_MAX_CPUS ||
-	    !l->addr[KTSTR_ADDR_RUNQUEUES])
-		return false;
-	rq = l->per_cpu_offset[cpu] + l->addr[KTSTR_ADDR_RUNQUEUES];
-	return read_sized(k, rq + l->rq_field[f].offset, l->rq_field[f].size,
-			  v);
+	    !l->addr[KTSTR_ADDR_RUNQUEUES] || !l->rq_field[f].size)
+		return 0;
+	return l->per_cpu_offset[cpu] + l->addr[KTSTR_ADDR_RUNQUEUES] +
+	       l->rq_field[f].offset;
+}
+
+bool gv_read_rq(const struct guest_view *g, const struct kaddr *k,
+		unsigned int cpu, enum ktstr_rq_field f, uint64_t *v)
+{
+	uint64_t a = gv_rq_field_addr(g, cpu, f);
+
+	return a && read_sized(k, a, g->layout.rq_field[f].size, v);
 }
 
 bool gv_read_task(const struct guest_view *g, const struct kaddr *k,

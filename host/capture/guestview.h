@@ -28,6 +28,9 @@ struct guest_view {
 int guest_view_set_layout(struct guest_view *g, const void *data,
 			  size_t len, char *err, size_t errlen);
 
+/* Where a field of @cpu's struct rq is in the guest; 0 if unknown. */
+uint64_t gv_rq_field_addr(const struct guest_view *g, unsigned int cpu,
+			  enum ktstr_rq_field f);
 /* A field of struct rq of @cpu, @size bytes (1/2/4/8) into *v. */
 bool gv_read_rq(const struct guest_view *g, const struct kaddr *k,
 		unsigned int cpu, enum ktstr_rq_field f, uint64_t *v);

@@ -21,6 +21,56 @@ static uint64_t some_cr3(const struct snapshot *s, bool *la57)
 	return 0;
 }
 
+static bool read_comm(const struct guest_view *g, const struct kaddr *k,
+		      uint64_t task, char *comm)
+{
+	bool ok = kaddr_read(k, task +
+			     g->layout.task_field[KTSTR_TASK_COMM].offset,
+			     comm, KTSTR_COMM_LEN);
+
+	comm[ok ? KTSTR_COMM_LEN : 0] = '\0';
+	return ok;
+}
+
+/*
+ * The sched_ext tasks runnable on @cpu: rq->scx.runnable_list, which the
+ * kernel keeps in runnable_at order for its watchdog. Guest memory: the
+ * walk is bounded and stops at the first unreadable or looping link.
+ */
+static void take_runnable(struct snap_cpu *c, const struct guest_view *g,
+			  const struct kaddr *k, unsigned int cpu)
+{
+	const struct ktstr_info *l = &g->layout;
+	uint64_t head = gv_rq_field_addr(g, cpu, KTSTR_RQ_SCX_RUNNABLE_LIST);
+	uint64_t node_off = l->task_field[KTSTR_TASK_SCX_RUNNABLE_NODE].offset;
+	uint64_t next, v;
+
+	if (!head || !l->task_field[KTSTR_TASK_SCX_RUNNABLE_NODE].size ||
+	    !kaddr_read_u64(k, head, &next))
+		return;
+	c->runnable_ok = true;
+	while (next != head) {
+		uint64_t task = next - node_off;
+		struct snap_task *t;
+
+		if (c->nr_runnable == SNAP_MAX_RUNNABLE) {
+			c->runnable_more = true;
+			return;
+		}
+		t = &c->runnable[c->nr_runnable];
+		if (!gv_read_task(g, k, task, KTSTR_TASK_PID, &v))
+			return;
+		t->pid = (int32_t)v;
+		if (!gv_read_task(g, k, task, KTSTR_TASK_SCX_RUNNABLE_AT,
+				  &t->runnable_at))
+			return;
+		read_comm(g, k, task, t->comm);
+		c->nr_runnable++;
+		if (!kaddr_read_u64(k, next, &next))
+			return;
+	}
+}
+
 static void take_cpu(struct snap_cpu *c, const struct guest_view *g,
 		     const struct kaddr *k, unsigned int cpu)
 {
@@ -36,16 +86,14 @@ static void take_cpu(struct snap_cpu *c, const struct guest_view *g,
 		c->scx_nr_running = (uint32_t)v;
 	if (gv_read_rq(g, k, cpu, KTSTR_RQ_SCX_LOCAL_DSQ_NR, &v))
 		c->scx_local_dsq_nr = (uint32_t)v;
+	take_runnable(c, g, k, cpu);
 	if (!gv_read_rq(g, k, cpu, KTSTR_RQ_CURR, &curr) || !curr)
 		return;
 	c->curr_ok = gv_read_task(g, k, curr, KTSTR_TASK_PID, &v) &&
 		     gv_read_task(g, k, curr, KTSTR_TASK_POLICY, &pol) &&
-		     kaddr_read(k, curr +
-				g->layout.task_field[KTSTR_TASK_COMM].offset,
-				c->curr_comm, KTSTR_COMM_LEN);
+		     read_comm(g, k, curr, c->curr_comm);
 	c->curr_pid = (int32_t)v;
 	c->curr_policy = (uint32_t)pol;
-	c->curr_comm[KTSTR_COMM_LEN] = '\0';
 }
 
 int snapshot_take(struct snapshot *s, struct qmp *q,
@@ -95,6 +143,27 @@ static const char *const scx_states[] = {
 	"enabling", "enabled", "disabling", "disabled",
 };
 
+static json_object *runnable_json(const struct snapshot *s,
+				  const struct snap_cpu *p)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < p->nr_runnable; i++) {
+		const struct snap_task *t = &p->runnable[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "pid", json_object_new_int(t->pid));
+		json_object_object_add(o, "comm", json_object_new_string(t->comm));
+		json_object_object_add(o, "runnable_at",
+				       json_object_new_uint64(t->runnable_at));
+		if (s->jiffies_ok)
+			json_object_object_add(o, "waited_jiffies",
+					       json_object_new_int64((int64_t)(s->jiffies - t->runnable_at)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *cpu_json(const struct snapshot *s, unsigned int c)
 {
 	const struct snap_cpu *p = &s->cpu[c];
@@ -122,6 +191,11 @@ static json_object *cpu_json(const struct snapshot *s, unsigned int c)
 		json_object_object_add(curr, "policy",
 				       json_object_new_int64(p->curr_policy));
 		json_object_object_add(o, "curr", curr);
+	}
+	if (p->runnable_ok) {
+		json_object_object_add(o, "runnable", runnable_json(s, p));
+		json_object_object_add(o, "runnable_more",
+				       json_object_new_boolean(p->runnable_more));
 	}
 	return o;
 }
@@ -227,6 +301,29 @@ long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 	}
 	json_object_put(o);
 	return size;
+}
+
+void snapshot_longest_wait(const struct snapshot *s, char *buf, size_t len)
+{
+	const struct snap_task *best = NULL;
+	unsigned int best_cpu = 0;
+
+	buf[0] = '\0';
+	if (!s->jiffies_ok)
+		return;
+	for (unsigned int c = 0; c < s->nr_cpus; c++)
+		for (unsigned int i = 0; i < s->cpu[c].nr_runnable; i++) {
+			const struct snap_task *t = &s->cpu[c].runnable[i];
+
+			if (!best || (int64_t)(t->runnable_at - best->runnable_at) < 0) {
+				best = t;
+				best_cpu = c;
+			}
+		}
+	if (best)
+		snprintf(buf, len, "%s[%d] on CPU %u, runnable for %lld jiffies",
+			 best->comm, best->pid, best_cpu,
+			 (long long)(s->jiffies - best->runnable_at));
 }
 
 void snapshot_summary(const struct snapshot *s, char *buf, size_t len)

@@ -9,7 +9,9 @@
  *   { "id", "trigger", "tag", "step", "timestamp_ns", "freeze_ns",
  *     "kernel", "jiffies", "scx_state",
  *     "cpus": [ { "cpu", "nr_running", "clock", "curr": { "pid", "comm",
- *                 "policy" }, "scx_nr_running", "scx_local_dsq_nr" } ],
+ *                 "policy" }, "scx_nr_running", "scx_local_dsq_nr",
+ *                 "runnable": [ { "pid", "comm", "runnable_at",
+ *                                 "waited_jiffies" } ], "runnable_more" } ],
  *     "vcpus": [ { "cpu", "rip", "rip_sym", "rsp", "cr3", "rflags",
  *                  "halted" } ] }
  */
@@ -24,6 +26,14 @@
 #include "capture/regs.h"
 
 #define SNAP_MAX_CPUS 256
+#define SNAP_MAX_RUNNABLE 8	/* runnable tasks listed per CPU */
+
+/* A sched_ext task waiting on a runqueue, and since when. */
+struct snap_task {
+	int32_t pid;
+	char comm[KTSTR_COMM_LEN + 1];
+	uint64_t runnable_at;	/* jiffies */
+};
 
 struct snap_cpu {
 	bool rq_ok;
@@ -33,6 +43,11 @@ struct snap_cpu {
 	int32_t curr_pid;
 	uint32_t curr_policy;
 	char curr_comm[KTSTR_COMM_LEN + 1];
+	/* rq->scx.runnable_list, oldest first, as the watchdog sees it */
+	bool runnable_ok;
+	unsigned int nr_runnable;	/* listed below */
+	bool runnable_more;		/* the list went on */
+	struct snap_task runnable[SNAP_MAX_RUNNABLE];
 };
 
 struct snapshot {
@@ -64,6 +79,11 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 /* Write <dir>/snapshot-<id>.json; returns its size in bytes or -1. */
 long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 		    const char *dir, char *err, size_t errlen);
+/*
+ * The task that has waited longest on any runqueue, for people:
+ * "yes[71] on CPU 1, runnable for 812 jiffies"; "" if none was listed.
+ */
+void snapshot_longest_wait(const struct snapshot *s, char *buf, size_t len);
 /* One line for people: "snapshot 3 (guest, tag x): 4 CPUs, nr_running 1 0 2 1". */
 void snapshot_summary(const struct snapshot *s, char *buf, size_t len);
 

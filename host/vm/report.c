@@ -166,6 +166,10 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 				v->scx_exit_captured && out == VM_SCHED_ERROR ?
 				"all vCPUs frozen at the exit, before teardown" :
 				"taken at the verdict");
+	if (v->failure_capture > 0 && v->failure_capture == v->cap->last_id &&
+	    v->cap->last_wait[0] && off < sizeof(sum))
+		off += snprintf(sum + off, sizeof(sum) - off,
+				"\n  waiting:   %s", v->cap->last_wait);
 	if (v->bpf && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\n  bpf:       %s%s", v->bpf_summary,

@@ -25,9 +25,12 @@ _Static_assert(KTSTR_IOC_RELAY_DONE == 0xc078b707UL, "RELAY_DONE");
 /* The enums are ABI too: their lists in the header grow only at the end. */
 _Static_assert(KTSTR_OK == 0 && KTSTR_E_NO_REQUEST == 23 &&
 	       KTSTR_REASON_MAX == 24, "reasons");
-_Static_assert(KTSTR_RQ_SCX_LOCAL_DSQ_NR == 5 && KTSTR_RQ_NR_FIELDS == 6,
+_Static_assert(KTSTR_RQ_SCX_LOCAL_DSQ_NR == 5 &&
+	       KTSTR_RQ_SCX_RUNNABLE_LIST == 6 && KTSTR_RQ_NR_FIELDS == 7,
 	       "rq fields");
-_Static_assert(KTSTR_TASK_TASKS == 12 && KTSTR_TASK_NR_FIELDS == 13,
-	       "task fields");
+_Static_assert(KTSTR_TASK_TASKS == 12 && KTSTR_TASK_SCX_RUNNABLE_AT == 14 &&
+	       KTSTR_TASK_NR_FIELDS == 15, "task fields");
+_Static_assert(KTSTR_RQ_NR_FIELDS <= KTSTR_FIELD_SLOTS &&
+	       KTSTR_TASK_NR_FIELDS <= KTSTR_FIELD_SLOTS, "field slots");
 _Static_assert(KTSTR_ADDR_SCX_WATCHDOG_TIMEOUT == 4 && KTSTR_ADDR_NR == 5,
 	       "addresses");

@@ -71,6 +71,9 @@ enum ktstr_task_field {
 	KTSTR_TASK_NR_FIELDS,
 };
 
+/* Room in struct ktstr_info for each struct's fields: new ones take reserved slots. */
+#define KTSTR_FIELD_SLOTS	16
+
 struct ktstr_field_layout {
 	__u32 offset;	/* bytes from the start of the struct */
 	__u32 size;	/* bytes; 0 if this kernel has no such field */
@@ -97,9 +100,9 @@ struct ktstr_info {
 	__u64 addr[KTSTR_ADDR_NR];
 	__u64 reserved_addr[11];	/* room for addresses; 0 */
 	struct ktstr_field_layout rq_field[KTSTR_RQ_NR_FIELDS];
-	struct ktstr_field_layout rq_reserved[10];
+	struct ktstr_field_layout rq_reserved[KTSTR_FIELD_SLOTS - KTSTR_RQ_NR_FIELDS];
 	struct ktstr_field_layout task_field[KTSTR_TASK_NR_FIELDS];
-	struct ktstr_field_layout task_reserved[3];
+	struct ktstr_field_layout task_reserved[KTSTR_FIELD_SLOTS - KTSTR_TASK_NR_FIELDS];
 	__u64 per_cpu_offset[KTSTR_MAX_CPUS];	/* __per_cpu_offset[cpu] */
 };
 

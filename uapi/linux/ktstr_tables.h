@@ -86,6 +86,9 @@ KTSTR_RQ_FIELD(KTSTR_RQ_CPU, "cpu", cpu, 0)
 KTSTR_RQ_FIELD(KTSTR_RQ_SCX_NR_RUNNING, "scx.nr_running", scx.nr_running, 0)
 KTSTR_RQ_FIELD(KTSTR_RQ_SCX_LOCAL_DSQ_NR, "scx.local_dsq.nr",
 	       scx.local_dsq.nr, 0)
+/* a list_head of the runnable sched_ext tasks, as the watchdog walks it */
+KTSTR_RQ_FIELD(KTSTR_RQ_SCX_RUNNABLE_LIST, "scx.runnable_list",
+	       scx.runnable_list, 0)
 #undef KTSTR_RQ_FIELD
 #endif
 
@@ -105,6 +108,11 @@ KTSTR_TASK_FIELD(KTSTR_TASK_SCX_FLAGS, "scx.flags", scx.flags, 0)
 KTSTR_TASK_FIELD(KTSTR_TASK_SCX_DSQ, "scx.dsq", scx.dsq, 0)
 /* a list_head */
 KTSTR_TASK_FIELD(KTSTR_TASK_TASKS, "tasks", tasks, 0)
+/* its node on rq->scx.runnable_list, and since when (jiffies) */
+KTSTR_TASK_FIELD(KTSTR_TASK_SCX_RUNNABLE_NODE, "scx.runnable_node",
+		 scx.runnable_node, 0)
+KTSTR_TASK_FIELD(KTSTR_TASK_SCX_RUNNABLE_AT, "scx.runnable_at",
+		 scx.runnable_at, 0)
 #undef KTSTR_TASK_FIELD
 #endif
 
