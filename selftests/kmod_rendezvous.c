@@ -84,9 +84,17 @@ TEST_F(rdv, snapshot_sees_pinned_spinners)
 		EXPECT_GE(c->nr_running, 1)
 			TH_LOG("cpu %d: nr_running %u", self->spinner_cpu[i],
 			       c->nr_running);
-		EXPECT_EQ(self->spinner[i], c->curr_pid)
-			TH_LOG("cpu %d: curr %u (%.16s)", self->spinner_cpu[i],
-			       c->curr_pid, c->curr_comm);
+		/*
+		 * A sched_ext scheduler may have given the CPU to a short
+		 * waker (the agent, polling) at that instant: then the
+		 * spinner is queued behind it, so the CPU has two tasks.
+		 */
+		if (c->curr_pid != (__u32)self->spinner[i])
+			EXPECT_GE(c->nr_running, 2)
+				TH_LOG("cpu %d: curr %u (%.16s), nr_running %u: spinner %d is neither running nor queued",
+				       self->spinner_cpu[i], c->curr_pid,
+				       c->curr_comm, c->nr_running,
+				       self->spinner[i]);
 		if (getenv(KTSTR_ENV_SCHEDULER) && *getenv(KTSTR_ENV_SCHEDULER)) {
 			EXPECT_GE(c->scx_nr_running, 1)
 				TH_LOG("cpu %d: scx nr_running %u",

@@ -17,7 +17,8 @@ top=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 out=${OUTPUT:-$top/build/selftests}
 ktstr=${KTSTR:-$top/ktstr}
 ko=${KTSTR_KO:-$top/build/kmod/ktstr.ko}
-[ $# -gt 0 ] || set -- "$out"/*
+# shellcheck disable=SC2046 # the suite's program names, one per line
+[ $# -gt 0 ] || set -- $(sed "s|^|$out/|" "$out/ktstr-suite.txt")
 
 # --- can we run on this kernel? --------------------------------------------
 direct_why=""
@@ -27,12 +28,13 @@ if [ ! -e /sys/kernel/sched_ext/state ]; then
 elif [ "$(id -u)" != 0 ]; then
 	direct_why="not root"
 elif [ ! -e /dev/ktstr ]; then
-	if [ -f "$ko" ] && err=$(insmod "$ko" 2>&1); then
-		loaded=ktstr
-	elif err2=$(modprobe ktstr 2>&1); then
+	# Not plain insmod: the module needs its ksyms parameter (ktstr_load).
+	if [ ! -f "$ko" ]; then
+		direct_why="no ktstr.ko at $ko (build it for $(uname -r), or set KTSTR_KO)"
+	elif err=$("$out/ktstr_load" "$ko" 2>&1); then
 		loaded=ktstr
 	else
-		direct_why="ktstr.ko does not load on $(uname -r): ${err:-$err2}"
+		direct_why="ktstr.ko does not load on $(uname -r): $err"
 	fi
 fi
 
@@ -83,6 +85,6 @@ if [ -z "$vm_why" ]; then
 	exec "$ktstr" run $KTSTR_RUN_ARGS "$@"
 fi
 
-echo "TAP version 13"
+echo "KTAP version 1"
 echo "1..0 # SKIP cannot run directly ($direct_why) and cannot boot a VM ($vm_why)"
 exit $ksft_skip

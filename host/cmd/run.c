@@ -96,26 +96,29 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The default suite: the programs selftests/Makefile lists in SUITE_LIST. */
+#define SUITE_LIST "ktstr-suite.txt"
+
 static int default_suite(const char *dir, struct strlist *tests)
 {
-	struct dirent *e;
-	DIR *d = opendir(dir);
+	char path[PATH_MAX], line[256];
+	FILE *f;
 
-	if (!d) {
-		errmsg("no default suite: cannot open %s (%s); run 'make'", dir,
+	snprintf(path, sizeof(path), "%s/" SUITE_LIST, dir);
+	f = fopen(path, "re");
+	if (!f) {
+		errmsg("no default suite: cannot open %s (%s); run 'make'", path,
 		       strerror(errno));
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		char path[PATH_MAX];
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (e->d_name[0] != '.' && !stat(path, &st) &&
-		    S_ISREG(st.st_mode) && !access(path, X_OK))
-			strlist_push(tests, path);
+	while (fgets(line, sizeof(line), f)) {
+		rstrip(line);
+		if (!line[0] || strchr(line, '/'))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, line);
+		strlist_push(tests, path);
 	}
-	closedir(d);
+	fclose(f);
 	if (tests->n)
 		qsort(tests->v, tests->n, sizeof(char *), cmp_str);
 	return 0;
