@@ -320,7 +320,8 @@ void snapshot_longest_wait(const struct snapshot *s, char *buf, size_t len)
 				best_cpu = c;
 			}
 		}
-	if (best)
+	/* A task that became runnable this tick is no news. */
+	if (best && (int64_t)(s->jiffies - best->runnable_at) > 0)
 		snprintf(buf, len, "%s[%d] on CPU %u, runnable for %lld jiffies",
 			 best->comm, best->pid, best_cpu,
 			 (long long)(s->jiffies - best->runnable_at));

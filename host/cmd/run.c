@@ -63,6 +63,14 @@ static void diag_flush(struct diag *d)
 	d->len = 0;
 }
 
+/* The subtest running now: the failure report's step. */
+static const char *diag_step(void *ctx)
+{
+	const struct diag *d = ctx;
+
+	return d->running;
+}
+
 /* One failure is reported once: what it stopped, not a failure per test. */
 static void diag_cut_short(const struct diag *d, enum vm_outcome out)
 {
@@ -160,6 +168,7 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 	s->opts.job.command = NULL;
 	s->opts.output = diag_output;
 	s->opts.output_ctx = &d;
+	s->opts.step = diag_step;
 	if (out_root) {
 		snprintf(out_dir, sizeof(out_dir), "%s/%s", out_root, name);
 		s->opts.output_dir = out_dir;

@@ -29,6 +29,14 @@ static const char *test_name(const struct vm *v)
 	return "(interactive shell)";
 }
 
+/* The subtest or scenario step the job was in, "" if not known. */
+static const char *step_name(const struct vm *v)
+{
+	const char *s = v->o->step ? v->o->step(v->o->output_ctx) : NULL;
+
+	return s ? s : "";
+}
+
 static const char *sched_name(const struct vm *v)
 {
 	const char *p = v->o->job.sched_path;
@@ -79,6 +87,7 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 	json_str(o, "scheduler", sched_name(v));
 	json_str(o, "scheduler_ops", v->r->sched_ops);
 	json_str(o, "test", test_name(v));
+	json_str(o, "step", step_name(v));
 	json_object_object_add(o, "elapsed_s", json_object_new_double(elapsed));
 	json_object_object_add(o, "guest_uptime_s",
 			       json_object_new_double(ev ? ev->uptime : -1));
@@ -138,11 +147,12 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 	off += snprintf(sum + off, sizeof(sum) - off,
 			"BUG SUMMARY: %s\n"
 			"  scheduler: %s%s%s%s\n"
-			"  test:      %s\n"
+			"  test:      %s%s%s\n"
 			"  when:      %.2f s into the job",
 			vm_outcome_name(out), sched_name(v),
 			v->r->sched_ops[0] ? " (ops " : "", v->r->sched_ops,
-			v->r->sched_ops[0] ? ")" : "", test_name(v), elapsed);
+			v->r->sched_ops[0] ? ")" : "", test_name(v),
+			step_name(v)[0] ? ", step " : "", step_name(v), elapsed);
 	if (ev && ev->uptime >= 0 && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				", guest uptime %.3f s", ev->uptime);

@@ -101,6 +101,8 @@ struct vm_opts {
 	const char *vmlinux;	/* symbols for snapshots, or NULL */
 	vm_output_fn output;	/* NULL: write to our stdout/stderr */
 	void *output_ctx;
+	/* The step the job is in, for the failure report (NULL, or ""). */
+	const char *(*step)(void *output_ctx);
 };
 
 struct vm_result {

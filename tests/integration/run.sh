@@ -423,6 +423,7 @@ check "ktstr run: a scheduler failing mid-program names the subtest and counts t
 	eval 'test "$rc" -eq 1 &&
 	      grep -q "^not ok 1 slow-subtests.sh # sched-error" "$work/out" &&
 	      grep -q "^# sched-error during subtest slow.step[1-5]" "$work/out" &&
+	      grep -q "^#   test: .*slow-subtests.sh, step slow.step[1-5]\$" "$work/out" &&
 	      grep -q "^# [1-5] of 5 subtests did not run because of it" "$work/out" &&
 	      grep -q "^# Totals: pass:0 fail:1" "$work/out"'
 
