@@ -120,6 +120,8 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 		json_str(o, "bpf_missing", "the agent held the scheduler's BPF objects but sent no state in time");
 	json_object_object_add(o, "snapshot_id",
 			       json_object_new_int64(v->failure_capture));
+	json_str(o, "longest_wait", v->failure_capture > 0 &&
+		 v->failure_capture == v->cap->last_id ? v->cap->last_wait : "");
 	json_object_object_add(o, "snapshot_before_teardown",
 			       json_object_new_boolean(out == VM_SCHED_ERROR &&
 						       v->scx_exit_captured));

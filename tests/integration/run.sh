@@ -230,8 +230,10 @@ check "no heartbeat for --hang-timeout 5 (scx_fault starves the agent's heartbea
 	test "$rc" -eq 123 -a "$(python3 - "$work/hung" <<'PY'
 import json, sys
 f = json.load(open(sys.argv[1] + "/failure.json"))
+# The snapshot at the verdict shows the starved thread waiting.
 print("yes" if f["verdict"] == "guest-hung" and f["snapshot_id"] > 0 and
-      f["elapsed_s"] < 20 and "sent nothing for" in f["what"] else "no")
+      f["elapsed_s"] < 20 and "sent nothing for" in f["what"] and
+      f["longest_wait"].startswith("ktstr-heartbeat[") else "no")
 PY
 )" = yes
 # Negative controls name the verdict they expect; any other one fails.
