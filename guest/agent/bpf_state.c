@@ -83,7 +83,21 @@ unsigned int bpf_state_hold(struct bpf_state *b)
 	__u32 id = 0;
 
 	release(b);
-	/* A sched_ext scheduler is its struct_ops programs and their maps. */
+	/* The struct_ops maps first: the ops are worth more than any map. */
+	while (!bpf_map_get_next_id(id, &id)) {
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_map_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_MAP_TYPE_STRUCT_OPS)
+			hold_map(b, id);
+		close(fd);
+	}
+	/* Then its struct_ops programs and the maps they use. */
+	id = 0;
 	while (!bpf_prog_get_next_id(id, &id)) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
@@ -99,19 +113,6 @@ unsigned int bpf_state_hold(struct bpf_state *b)
 		}
 		b->prog_fd[b->nr_progs++] = fd;
 		hold_prog_maps(b, fd, info.nr_map_ids);
-	}
-	id = 0;
-	while (!bpf_map_get_next_id(id, &id)) {
-		struct bpf_map_info info = { 0 };
-		__u32 len = sizeof(info);
-		int fd = bpf_map_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    info.type == BPF_MAP_TYPE_STRUCT_OPS)
-			hold_map(b, id);
-		close(fd);
 	}
 	return b->nr_progs + b->nr_maps;
 }
@@ -208,12 +209,18 @@ static void dump_map(int fd, const struct bpf_map_info *info,
 	size_t total = is_percpu(info->type) && ncpus > 0 ? stride * ncpus : vsz;
 	unsigned char key[KEY_MAX], next[KEY_MAX], *val;
 	struct btf_dump *d = NULL;
-	unsigned int skipped_zero = 0;
+	unsigned int skipped_zero = 0, unreadable = 0;
+	int lookup_errno = 0;
 	__u32 vtype = 0;
 	struct btf *btf;
 	void *prev = NULL;
 	int err;
 
+	if (is_percpu(info->type) && ncpus <= 0) {
+		m->flags |= KTSTR_BPF_MAP_NO_ITER;
+		text_printf(t, "(per-CPU values, but the CPU count is unknown)\n");
+		return;
+	}
 	if (info->key_size > KEY_MAX || total > VALUE_MAX) {
 		m->flags |= KTSTR_BPF_MAP_NO_ITER;
 		text_printf(t, "(key %u bytes, value %zu bytes: too large to dump)\n",
@@ -233,8 +240,11 @@ static void dump_map(int fd, const struct bpf_map_info *info,
 	while (!(err = bpf_map_get_next_key(fd, prev, next))) {
 		memcpy(key, next, info->key_size);
 		prev = key;
-		if (bpf_map_lookup_elem(fd, key, val))
+		if (bpf_map_lookup_elem(fd, key, val)) {
+			unreadable++;
+			lookup_errno = errno;
 			continue;
+		}
 		if (is_array(info->type) && all_zero(val, total)) {
 			skipped_zero++;
 			continue;
@@ -261,6 +271,9 @@ static void dump_map(int fd, const struct bpf_map_info *info,
 		m->flags |= KTSTR_BPF_MAP_NO_ITER;
 		text_printf(t, "(entries not listable: %s)\n", strerror(errno));
 	}
+	if (unreadable)
+		text_printf(t, "(%u entries not readable: %s)\n", unreadable,
+			    strerror(lookup_errno));
 	if (skipped_zero)
 		text_printf(t, "(%u all-zero entries not shown)\n", skipped_zero);
 	btf_dump__free(d);

@@ -169,11 +169,15 @@ static void finish(struct port *p, struct agent_sched *s,
 	if (s->proc.pid <= 0)
 		return;
 	died = kt_sched_reap(&s->proc);
+	/*
+	 * Before the death, and before stopping one sched_ext is already
+	 * disabling: the host's report waits for it.
+	 */
+	if (died || (ev == KTSTR_SCHED_STOPPED && !s->released &&
+		     kt_scx_state() != KT_SCX_ENABLED))
+		bpf_state_send(p, &s->bpf);
 	kt_sched_stop(&s->proc, STOP_GRACE_MS, pump_output, p);
 	kt_sched_describe_exit(s->proc.status, why, sizeof(why));
-	/* Before the death: the host's report waits for it. */
-	if (died)
-		bpf_state_send(p, &s->bpf);
 	send_event_status(p, died ? KTSTR_SCHED_DIED : ev, NULL, why,
 			  s->proc.status);
 	kt_sched_release_fds(&s->proc);

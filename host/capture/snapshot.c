@@ -29,6 +29,10 @@ static bool read_comm(const struct guest_view *g, const struct kaddr *k,
 			     comm, KTSTR_COMM_LEN);
 
 	comm[ok ? KTSTR_COMM_LEN : 0] = '\0';
+	/* The guest names its tasks: printable ASCII only reaches people. */
+	for (char *c = comm; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
 	return ok;
 }
 

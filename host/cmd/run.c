@@ -72,11 +72,13 @@ static const char *diag_step(void *ctx)
 }
 
 /* One failure is reported once: what it stopped, not a failure per test. */
-static void diag_cut_short(const struct diag *d, enum vm_outcome out)
+static void diag_cut_short(const struct diag *d, const struct vm_result *r)
 {
-	if (d->running[0])
-		printf("# %s during subtest %s\n", vm_outcome_name(out),
-		       d->running);
+	const char *step = r->step[0] ? r->step : d->running;
+
+	if (step[0])
+		printf("# %s during subtest %s\n", vm_outcome_name(r->outcome),
+		       step);
 	if (d->plan > d->results)
 		printf("# %u of %u subtests did not run because of it\n",
 		       d->plan - d->results, d->plan);
@@ -203,7 +205,7 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 		for (char *line = strtok(r->detail, "\n"); line;
 		     line = strtok(NULL, "\n"))
 			printf("# %s\n", line);
-		diag_cut_short(&d, r->outcome);
+		diag_cut_short(&d, r);
 		printf("not ok %u %s # %s\n", num, name,
 		       vm_outcome_name(r->outcome));
 	}

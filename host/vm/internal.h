@@ -75,6 +75,7 @@ struct vm {
 	uint64_t heard_ns;	/* the agent's last heartbeat, or a thaw */
 	bool heartbeat_seen;	/* the agent beats: hangs can be told */
 	unsigned int captures_seen;	/* frozen time is not silence */
+	uint64_t tick_ns;	/* the last watch_tick: a stopped host is not silence */
 
 	/*
 	 * A verdict decided and captured, its report waiting (briefly) for
@@ -84,6 +85,7 @@ struct vm {
 	enum vm_outcome pending_out;
 	const struct kev *pending_ev;
 	char pending_what[KEV_LINE + 256];
+	char pending_step[128];	/* the step at the verdict, not at the report */
 	uint64_t pending_until;
 	uint64_t verdict_ns;
 	unsigned int bpf_held;	/* objects the agent holds for us */

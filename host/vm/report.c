@@ -29,12 +29,10 @@ static const char *test_name(const struct vm *v)
 	return "(interactive shell)";
 }
 
-/* The subtest or scenario step the job was in, "" if not known. */
+/* The subtest or scenario step the job was in at the verdict. */
 static const char *step_name(const struct vm *v)
 {
-	const char *s = v->o->step ? v->o->step(v->o->output_ctx) : NULL;
-
-	return s ? s : "";
+	return v->pending_step;
 }
 
 static const char *sched_name(const struct vm *v)

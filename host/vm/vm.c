@@ -60,6 +60,9 @@ void vm_fail(struct vm *v, enum vm_outcome out, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* A verdict decided and waiting for its report comes first. */
+	if (v->pending)
+		watch_finish(v);
 	if (v->done)
 		return;
 	v->done = true;
@@ -170,7 +173,6 @@ static void on_signal(void *ctx)
 	if (read(v->sig_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	pending_sig = (int)si.ssi_signo;
-	watch_finish(v);
 	vm_fail(v, VM_INTERRUPTED, "interrupted by %s", strsignal(pending_sig));
 }
 
@@ -270,7 +272,6 @@ static void check_deadlines(struct vm *v, uint64_t done_at)
 	}
 	if (v->o->timeout_s &&
 	    now >= v->start_ns + (uint64_t)v->o->timeout_s * 1000000000ull) {
-		watch_finish(v);
 		vm_fail(v, VM_TIMEOUT, "timed out after %u s (%s)",
 		     v->o->timeout_s,
 		     v->hello ? "the job did not finish" :

@@ -111,6 +111,7 @@ struct vm_result {
 	int exit_signal;
 	bool sched_released;	/* a test took the scheduler over */
 	char sched_ops[128];
+	char step[128];		/* the job's step at a failure verdict, or "" */
 	char detail[8192];	/* why, for every outcome but a clean exit */
 	char report[4200];	/* failure report JSON written, or "" */
 	unsigned int snapshots_taken;

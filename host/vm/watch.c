@@ -17,6 +17,7 @@
 
 #define EXPLAIN_NS	500000000ull	/* wait this long for the explanation */
 #define BPF_WAIT_NS	2000000000ull	/* and this long for the BPF state */
+#define HEARTBEAT_NS	(KTSTR_HEARTBEAT_MS * 1000000ull)
 
 void watch_init(struct vm *v)
 {
@@ -58,6 +59,9 @@ static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 	v->pending_out = out;
 	v->pending_ev = ev;
 	snprintf(v->pending_what, sizeof(v->pending_what), "%s", what);
+	snprintf(v->pending_step, sizeof(v->pending_step), "%s",
+		 v->o->step ? v->o->step(v->o->output_ctx) : "");
+	snprintf(v->r->step, sizeof(v->r->step), "%s", v->pending_step);
 	/* The agent sends the scheduler's BPF state as it sees it fail. */
 	v->pending_until = v->verdict_ns +
 			   (is_sched_verdict(out) && v->bpf_held && !v->bpf ?
@@ -94,8 +98,15 @@ void watch_heard(struct vm *v)
 /* The agent beat before and has been silent past the limit. */
 static bool guest_hung(struct vm *v, uint64_t now)
 {
-	if (v->cap->taken != v->captures_seen) {
-		/* A capture froze the guest: that time was not silence. */
+	bool gap = v->tick_ns && now - v->tick_ns > 2 * HEARTBEAT_NS;
+
+	v->tick_ns = now;
+	/*
+	 * A capture froze the guest, or ktstr itself was stopped (^Z) and
+	 * has not read the guest since: that time was not the guest's
+	 * silence.
+	 */
+	if (v->cap->taken != v->captures_seen || gap) {
 		v->captures_seen = v->cap->taken;
 		v->heard_ns = now;
 	}
@@ -203,8 +214,10 @@ uint64_t watch_next_due(const struct vm *v)
 		return due;
 	if (v->pending)
 		return v->pending_until;
+	/* Tick at least once per heartbeat to tell a stopped host (^Z). */
 	if (v->heartbeat_seen && hang_ns(v))
-		due = v->heard_ns + hang_ns(v);
+		due = v->heard_ns + hang_ns(v) < v->tick_ns + HEARTBEAT_NS ?
+		      v->heard_ns + hang_ns(v) : v->tick_ns + HEARTBEAT_NS;
 	if (v->scx_error_ns && v->scx_error_ns + EXPLAIN_NS < due)
 		due = v->scx_error_ns + EXPLAIN_NS;
 	if (v->oops_ns && v->oops_ns + EXPLAIN_NS < due)
