@@ -91,7 +91,7 @@ TEST_F(rdv, snapshot_sees_pinned_spinners)
 		 */
 		if (c->curr_pid != (__u32)self->spinner[i])
 			EXPECT_GE(c->nr_running, 2)
-				TH_LOG("cpu %d: curr %u (%.16s), nr_running %u: spinner %d not queued",
+				TH_LOG("cpu %d: curr %u (%.16s), %u tasks: %d not queued",
 				       self->spinner_cpu[i], c->curr_pid,
 				       c->curr_comm, c->nr_running,
 				       self->spinner[i]);
