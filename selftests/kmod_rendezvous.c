@@ -139,8 +139,18 @@ TEST_F(rdv, capture_goes_through_the_relay)
 
 	ktstr_hdr_init(&info, sizeof(info));
 	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_INFO, &info));
-	if (info.host_attached)
-		SKIP(return, "the guest agent is the relay here");
+	if (info.host_attached) {
+		/* Under ktstr the agent is the relay: the real host answers. */
+		ktstr_hdr_init(&c, sizeof(c));
+		snprintf(c.tag, sizeof(c.tag), "selftest-relay");
+		ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_CAPTURE, &c))
+			TH_LOG("capture through the agent: reason %u",
+			       c.hdr.reason);
+		EXPECT_EQ(KTSTR_OK, c.hdr.reason);
+		EXPECT_GT(c.capture_id, 0);
+		close(r.fd);
+		return;
+	}
 	ASSERT_GE(r.fd, 0);
 	ASSERT_EQ(0, pthread_create(&t, NULL, relay, &r));
 	/* CAPTURE succeeds once the relay is registered. */
