@@ -85,7 +85,6 @@ struct vm {
 	enum vm_outcome pending_out;
 	const struct kev *pending_ev;
 	char pending_what[KEV_LINE + 256];
-	char pending_step[128];	/* the step at the verdict, not at the report */
 	uint64_t pending_until;
 	uint64_t verdict_ns;
 	unsigned int bpf_held;	/* objects the agent holds for us */

@@ -32,7 +32,7 @@ static const char *test_name(const struct vm *v)
 /* The subtest or scenario step the job was in at the verdict. */
 static const char *step_name(const struct vm *v)
 {
-	return v->pending_step;
+	return v->r->step;
 }
 
 static const char *sched_name(const struct vm *v)

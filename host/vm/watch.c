@@ -59,9 +59,9 @@ static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 	v->pending_out = out;
 	v->pending_ev = ev;
 	snprintf(v->pending_what, sizeof(v->pending_what), "%s", what);
-	snprintf(v->pending_step, sizeof(v->pending_step), "%s",
+	/* The step at the verdict, not at the report. */
+	snprintf(v->r->step, sizeof(v->r->step), "%s",
 		 v->o->step ? v->o->step(v->o->output_ctx) : "");
-	snprintf(v->r->step, sizeof(v->r->step), "%s", v->pending_step);
 	/* The agent sends the scheduler's BPF state as it sees it fail. */
 	v->pending_until = v->verdict_ns +
 			   (is_sched_verdict(out) && v->bpf_held && !v->bpf ?
