@@ -13,7 +13,7 @@
 #   make bench        print the boot-time figures
 #   make install      install ktstr under $(PREFIX)
 #
-# The kmod itself is built by Kbuild: see ./Kbuild and kmod/Kbuild.
+# The kmod itself is built by Kbuild: see kmod/Makefile and kmod/Kbuild.
 
 CC		?= gcc
 PREFIX		?= /usr/local
@@ -48,8 +48,12 @@ host: $(KTSTR)
 guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/reference-init \
 	$(BUILD)/guest/ktstr-kmod-bench selftests
 
+# The kselftest target (lib.mk). Its module is built once, by 'kmod'
+# below, and linked where lib.mk would put it: test_modules/ beside the
+# programs.
 selftests:
-	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests
+	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests TEST_GEN_MODS_DIR=
+	ln -sfn ../kmod $(BUILD)/selftests/test_modules
 
 $(BUILD)/host/ktstr: $(HOST_SRCS) $(LIB_SRCS) $(wildcard host/*.h host/*/*.h lib/*.h uapi/linux/*.h)
 	@mkdir -p $(@D)
@@ -85,7 +89,7 @@ scheds: kernel
 	$(MAKE) -C selftests/scheds KDIR=$(KERNEL_DIR) OUTPUT=$(CURDIR)/$(BUILD)/scheds
 
 kmod: kernel
-	$(MAKE) -C $(KERNEL_DIR) M=$(CURDIR) modules
+	$(MAKE) -C kmod KDIR=$(KERNEL_DIR)
 	@mkdir -p $(BUILD)/kmod && cp kmod/ktstr.ko $(BUILD)/kmod/
 	@echo "$(KERNEL_DIR)" > $(BUILD)/kmod/kernel-tree
 
@@ -149,15 +153,14 @@ install: host guest scheds
 	install -D -m 0644 selftests/config $(DESTDIR)$(PREFIX)/share/ktstr/config
 	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds
 	install -m 0755 $(BUILD)/scheds/scx_fault $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds/
-	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/selftests
-	install -m 0755 $(BUILD)/selftests/* $(DESTDIR)$(PREFIX)/libexec/ktstr/selftests/
+	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests TEST_GEN_MODS_DIR= \
+		INSTALL_PATH=$(DESTDIR)$(PREFIX)/libexec/ktstr/selftests install
 
 deps:
 	scripts/install-deps.sh
 
 clean:
 	rm -rf $(BUILD) $(KTSTR)
-	rm -f kmod/*.o kmod/*.ko kmod/*.mod* kmod/.*.cmd kmod/modules.order \
-		Module.symvers modules.order .module-common.o .*.cmd
+	$(MAKE) -C kmod KDIR=$(KERNEL_DIR) clean
 
 FORCE:

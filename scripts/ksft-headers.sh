@@ -1,7 +1,7 @@
 #!/bin/sh
-# Print a directory holding the kernel's kselftest headers
-# (kselftest_harness.h, kselftest.h) and its runner (kselftest/runner.sh),
-# extracting them once from Debian's
+# Print a directory holding the kernel's kselftest framework: its headers
+# (kselftest_harness.h, kselftest.h), lib.mk and its runner
+# (kselftest/runner.sh), extracting them once from Debian's
 # linux-source tarball into the ktstr cache. Tests include them from there:
 # they are the kernel's, never copied into this repository.
 set -eu
@@ -13,11 +13,12 @@ fi
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ktstr/src
 ver=$(stat -c %s-%Y "$tarball")
 dir=$cache/ksft-$ver
-if [ ! -f "$dir/.done" ] || [ ! -f "$dir/kselftest/runner.sh" ]; then
+if [ ! -f "$dir/.done" ] || [ ! -f "$dir/lib.mk" ]; then
 	mkdir -p "$dir"
 	tar -xJf "$tarball" -C "$dir" --strip-components=4 \
 		--wildcards 'linux-source-6.12/tools/testing/selftests/kselftest*.h' \
-		'linux-source-6.12/tools/testing/selftests/kselftest/*'
+		'linux-source-6.12/tools/testing/selftests/kselftest/*' \
+		'linux-source-6.12/tools/testing/selftests/lib.mk'
 	touch "$dir/.done"
 fi
 echo "$dir"

@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/ktstr_dev.h"
+#include "lib/ktstr_module.h"
 #include "ktstr_guest.h"
 
 #define KTSTR_FUZZ_IOCTLS	100000
@@ -24,7 +25,7 @@ FIXTURE_SETUP(dev)
 {
 	self->fd = ktstr_open();
 	if (self->fd < 0)
-		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
+		SKIP(return, KTSTR_DEVICE " is missing: %s", ktstr_module_why());
 	ktstr_hdr_init(&self->info, sizeof(self->info));
 	ASSERT_EQ(0, ktstr_ioctl(self->fd, KTSTR_IOC_INFO, &self->info));
 }

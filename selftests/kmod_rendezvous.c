@@ -12,6 +12,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/ktstr_dev.h"
+#include "lib/ktstr_module.h"
 #include "ktstr_guest.h"
 #include "lib/ktstr_env.h"
 
@@ -29,7 +30,7 @@ FIXTURE_SETUP(rdv)
 	self->nr_spinners = 0;
 	self->fd = ktstr_open();
 	if (self->fd < 0)
-		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
+		SKIP(return, KTSTR_DEVICE " is missing: %s", ktstr_module_why());
 }
 
 FIXTURE_TEARDOWN(rdv)

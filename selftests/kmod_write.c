@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/ktstr_dev.h"
+#include "lib/ktstr_module.h"
 #include "ktstr_guest.h"
 
 #define SEED_VTIME_NS	(30ULL * 86400 * 1000000000)	/* ~30 days */
@@ -28,7 +29,7 @@ FIXTURE_SETUP(chain)
 	self->pipe[1] = -1;
 	self->fd = ktstr_open();
 	if (self->fd < 0)
-		SKIP(return, KTSTR_DEVICE " is missing: ktstr.ko is not loaded");
+		SKIP(return, KTSTR_DEVICE " is missing: %s", ktstr_module_why());
 }
 
 FIXTURE_TEARDOWN(chain)

@@ -9,9 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/file.h"
 #include "lib/ktstr_env.h"
+
+/*
+ * Under ktstr the host declares the topology in every RUN; a program run
+ * directly (kselftest on a device) sees none of ktstr's variables.
+ */
+static inline int under_ktstr(void)
+{
+	return getenv(KTSTR_ENV_TOPOLOGY) != NULL;
+}
 
 struct guest_topo {
 	unsigned int nodes, llcs, cores, threads;
@@ -42,6 +52,35 @@ static inline void cpu_range(unsigned int first, unsigned int count,
 		snprintf(buf, len, "%u", first);
 	else
 		snprintf(buf, len, "%u-%u", first, first + count - 1);
+}
+
+/*
+ * kselftest's harness exits 0 when every test SKIPped, and its runner
+ * then prints a plain "ok" for the program. Exit KSFT_SKIP instead, so
+ * the runner says "# SKIP" and nothing counts a skipped program as a
+ * pass. Registered first, so it runs after every other exit handler.
+ */
+#ifndef KSFT_SKIP
+#error "include kselftest_harness.h before ktstr_guest.h"
+#endif
+static pid_t ktstr_harness_pid;
+
+static void ktstr_all_skipped_exit(void)
+{
+	/* Only the harness itself: not a test's child calling exit(). */
+	if (getpid() != ktstr_harness_pid)
+		return;
+	if (ksft_cnt.ksft_xskip && !ksft_cnt.ksft_pass && !ksft_cnt.ksft_fail &&
+	    !ksft_cnt.ksft_xpass && !ksft_cnt.ksft_error) {
+		fflush(NULL);
+		_exit(KSFT_SKIP);
+	}
+}
+
+__attribute__((constructor(101))) static void ktstr_all_skipped_register(void)
+{
+	ktstr_harness_pid = getpid();
+	atexit(ktstr_all_skipped_exit);
 }
 
 #endif

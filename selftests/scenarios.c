@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "ktstr_guest.h"
 #include "scenario.h"
 #include "lib/ktstr_env.h"
 

@@ -81,3 +81,24 @@ int ktstr_kmod_load(const char *ko, char *err, size_t errlen)
 	kmod_unref(ctx);
 	return r < 0 && r != -EEXIST ? -1 : 0;
 }
+
+int ktstr_kmod_unload(char *err, size_t errlen)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	int r;
+
+	if (!ctx) {
+		snprintf(err, errlen, "libkmod: cannot create a context");
+		return -1;
+	}
+	r = kmod_module_new_from_name(ctx, "ktstr", &mod);
+	if (r == 0)
+		r = kmod_module_remove_module(mod, 0);
+	if (r < 0)
+		snprintf(err, errlen, "cannot remove ktstr: %s", strerror(-r));
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return r < 0 ? -1 : 0;
+}

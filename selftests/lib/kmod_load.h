@@ -20,4 +20,7 @@ int ktstr_ksyms_option(const char *kallsyms, char *buf, size_t len);
  */
 int ktstr_kmod_load(const char *ko, char *err, size_t errlen);
 
+/* Remove the loaded module "ktstr". 0, or -1 with one line in @err. */
+int ktstr_kmod_unload(char *err, size_t errlen);
+
 #endif

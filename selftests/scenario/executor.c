@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -436,7 +437,13 @@ static int needs_met(struct sc_exec *x, char *why, size_t len)
 {
 	const struct sc_scenario *s = x->s;
 	const struct sc_topo *t = x->topo;
+	struct statfs fs;
 
+	/* Run directly on a device, cgroup v2 may be mounted elsewhere or not. */
+	if (statfs(SC_CG_ROOT, &fs) || fs.f_type != SC_CGROUP2_MAGIC) {
+		snprintf(why, len, "cgroup v2 is not mounted at " SC_CG_ROOT);
+		return 0;
+	}
 	if (sc_mask_count(&t->online) < s->min_cpus) {
 		snprintf(why, len, "needs %u CPUs, this guest has %u", s->min_cpus,
 			 sc_mask_count(&t->online));

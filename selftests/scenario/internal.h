@@ -29,6 +29,7 @@
 #define SC_GAP_PROBE_NS		5000000ull	/* a unit this long may hide a gap */
 #define SC_SAMPLE_NS		20000000ull	/* run-queue wait read at least this often */
 #define SC_CG_ROOT		"/sys/fs/cgroup"
+#define SC_CGROUP2_MAGIC	0x63677270	/* statfs f_type of cgroup2 */
 
 #define SC_SLOT_MAGIC		0x6b747363u	/* "ktsc" */
 #define SC_CHAN_MAGIC		0x6b746368u	/* "ktch" */
