@@ -8,7 +8,9 @@
 #   make kernel       build (or reuse) the cached kernel under test
 #   make unit         unit tests under ASan + UBSan (no VM)
 #   make integration  tests that boot VMs
-#   make check        unit + integration (the README test command)
+#   make kselftest    the target in a kernel tree and on a plain-init device
+#   make check        unit + integration + kselftest (the README test command)
+#   make upstream-series OUT=DIR   the patches that add it to a kernel tree
 #   make run          the default suite in a VM against scx_simple
 #   make bench        print the boot-time figures
 #   make install      install ktstr under $(PREFIX)
@@ -39,7 +41,8 @@ CTL_LIBS	:= -lpopt -lkmod
 KTSTR		:= ./ktstr
 KERNEL_DIR	= $(shell $(KTSTR) kernel path)
 
-.PHONY: all host guest selftests kernel kmod scheds uapi-sizes unit integration check run bench \
+.PHONY: all host guest selftests kernel kmod scheds uapi-sizes unit integration kselftest check \
+	upstream-series run bench \
 	install deps clean checkpatch FORCE
 
 all: host guest kernel kmod scheds
@@ -127,7 +130,14 @@ unit: uapi-sizes $(UNIT_TESTS)
 integration: all
 	tests/integration/run.sh
 
-check: unit integration
+kselftest: all
+	tests/kselftest/run.sh
+
+check: unit integration kselftest
+
+upstream-series:
+	@test -n "$(OUT)" || { echo "upstream-series: set OUT=DIR, the directory for the patches" >&2; exit 2; }
+	scripts/upstream-series.sh $(OUT)
 
 run: all
 	$(KTSTR) run --scheduler scx_simple
