@@ -160,6 +160,8 @@ install: host guest scheds
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-ctl
 	install -D -m 0755 $(BUILD)/guest/reference-init \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/reference-init
+	install -D -m 0755 guest/kselftest-run.sh \
+		$(DESTDIR)$(PREFIX)/libexec/ktstr/kselftest-run.sh
 	install -D -m 0644 selftests/config $(DESTDIR)$(PREFIX)/share/ktstr/config
 	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds
 	install -m 0755 $(BUILD)/scheds/scx_fault $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds/

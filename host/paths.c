@@ -45,6 +45,8 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 			 "%s/build/guest/reference-init", root);
 		snprintf(p->selftests, sizeof(p->selftests),
 			 "%s/build/selftests", root);
+		snprintf(p->kselftest_run, sizeof(p->kselftest_run),
+			 "%s/guest/kselftest-run.sh", root);
 		snprintf(p->scheds, sizeof(p->scheds), "%s/build/scheds",
 			 root);
 		snprintf(p->kmod, sizeof(p->kmod), "%s/build/kmod/ktstr.ko",
@@ -65,6 +67,8 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 		 "%s/libexec/ktstr/reference-init", prefix);
 	snprintf(p->selftests, sizeof(p->selftests),
 		 "%s/libexec/ktstr/selftests", prefix);
+	snprintf(p->kselftest_run, sizeof(p->kselftest_run),
+		 "%s/libexec/ktstr/kselftest-run.sh", prefix);
 	snprintf(p->scheds, sizeof(p->scheds), "%s/libexec/ktstr/scheds",
 		 prefix);
 	p->kmod[0] = '\0';

@@ -15,6 +15,7 @@ struct ktstr_paths {
 	char reference_init[PATH_MAX];	/* the boot benchmark's bare /init */
 	char fragment[PATH_MAX];	/* kernel config fragment */
 	char selftests[PATH_MAX];	/* built default suite */
+	char kselftest_run[PATH_MAX];	/* runs one collection of --kselftest */
 	char scheds[PATH_MAX];		/* ktstr's own schedulers (scx_fault) */
 	char kmod[PATH_MAX];		/* built ktstr.ko, or "" */
 	char kmod_tree[PATH_MAX];	/* names the tree it was built for */

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +128,83 @@ static int add_list(struct cpio_writer *w, const char *dir,
 	return 0;
 }
 
+/*
+ * Copy the host directory @src to guest path @dst (no leading '/'):
+ * directories, symlinks as they are, files with the libraries the ELF
+ * ones need. @depth bounds the recursion.
+ */
+static int add_tree(struct cpio_writer *w, const char *dst, const char *src,
+		    int depth, char *err, size_t errlen)
+{
+	struct dirent *e;
+	DIR *d;
+	int r = 0;
+
+	if (depth > 16) {
+		snprintf(err, errlen, "%s: directories nested over 16 deep", src);
+		return -1;
+	}
+	d = opendir(src);
+	if (!d) {
+		snprintf(err, errlen, "cannot read directory %s: %s", src,
+			 strerror(errno));
+		return -1;
+	}
+	if (cpio_add_dir(w, dst, 0755)) {
+		snprintf(err, errlen, "cannot add %s: %s", dst, strerror(errno));
+		closedir(d);
+		return -1;
+	}
+	while (!r && (e = readdir(d))) {
+		char hp[PATH_MAX], gp[PATH_MAX + 1], link[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(hp, sizeof(hp), "%s/%s", src, e->d_name) >= (int)sizeof(hp) ||
+		    snprintf(gp, sizeof(gp), "/%s/%s", dst, e->d_name) >= (int)sizeof(gp)) {
+			snprintf(err, errlen, "%s/%s: path too long", src, e->d_name);
+			r = -1;
+		} else if (lstat(hp, &st)) {
+			snprintf(err, errlen, "cannot stat %s: %s", hp, strerror(errno));
+			r = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			r = add_tree(w, gp + 1, hp, depth + 1, err, errlen);
+		} else if (S_ISLNK(st.st_mode)) {
+			n = readlink(hp, link, sizeof(link) - 1);
+			if (n < 0 || (link[n] = '\0', cpio_add_symlink(w, gp + 1, link))) {
+				snprintf(err, errlen, "cannot add link %s: %s", hp,
+					 strerror(errno));
+				r = -1;
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			r = add_program(w, gp, hp, err, errlen);
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+/*
+ * What kselftest's runner uses when a root has it: stdbuf, so a test's
+ * output is line-buffered (a fully buffered program that forks prints
+ * its buffer once per child otherwise). Added when the host has it.
+ */
+static const char *const tree_tools[] = {
+	"/usr/bin/stdbuf",
+	"/usr/libexec/coreutils/libstdbuf.so",
+};
+
+static int add_tree_tools(struct cpio_writer *w, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(tree_tools) / sizeof(tree_tools[0]); i++)
+		if (!access(tree_tools[i], R_OK) && !cpio_has(w, tree_tools[i] + 1) &&
+		    add_program(w, tree_tools[i], tree_tools[i], err, errlen))
+			return -1;
+	return 0;
+}
+
 int initramfs_build(const struct initramfs_spec *s, const char *out,
 		    char *err, size_t errlen)
 {
@@ -162,6 +241,9 @@ int initramfs_build(const struct initramfs_spec *s, const char *out,
 		goto fail;
 	if (add_list(w, GUEST_PROG_DIR, s->programs, err, errlen) ||
 	    add_list(w, GUEST_INCLUDE_DIR, s->includes, err, errlen))
+		goto fail;
+	if (s->tree && (add_tree(w, GUEST_TREE_DIR + 1, s->tree, 0, err, errlen) ||
+			add_tree_tools(w, err, errlen)))
 		goto fail;
 	if (cpio_finish(w)) {
 		snprintf(err, errlen, "cannot write %s: %s", out,

@@ -17,6 +17,7 @@
 #define GUEST_INCLUDE_DIR	"/include"
 #define GUEST_KMOD_PATH		"/lib/modules/ktstr.ko"
 #define GUEST_CTL_PATH		"/usr/bin/ktstr-ctl"
+#define GUEST_TREE_DIR		"/kselftest"
 
 struct initramfs_spec {
 	const char *init;		/* host path of /init */
@@ -26,6 +27,8 @@ struct initramfs_spec {
 	const struct strlist *includes;	/* may be NULL */
 	const char *kmod;		/* ktstr.ko, or NULL */
 	const char *ctl;		/* ktstr-ctl, or NULL */
+	/* A host directory copied whole to GUEST_TREE_DIR, or NULL. */
+	const char *tree;
 };
 
 int initramfs_build(const struct initramfs_spec *s, const char *out,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr run [VM options] [TEST...]: run each test program in its own VM
- * and report KTAP v1. Without TESTs the default suite runs: every program
- * built from selftests/.
+ * ktstr run [VM options] [--kselftest DIR|TAR -c C...] [TEST...]: run each
+ * test program, and each kselftest collection, in its own VM and report
+ * KTAP v1. Without either the default suite runs: every program built
+ * from selftests/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,13 +16,13 @@
 
 #include "util.h"
 #include "cmd/cli.h"
+#include "cmd/kselftest.h"
 #include "vm/accel.h"
 
 /*
  * A test program's result follows kselftest's rule (runner.sh): exit 0 is
  * ok, KSFT_SKIP is ok # SKIP, anything else is not ok # exit=N. The same
- * rule decides direct runs, where selftests/run_tests.sh hands the
- * programs to the kernel's own runner.
+ * rule decides direct runs, where the kernel's own runner runs them.
  */
 #define KSFT_SKIP 4
 
@@ -148,11 +149,16 @@ static int check_tests(const struct strlist *tests)
 
 enum test_result { TEST_PASS, TEST_SKIP, TEST_FAIL };
 
-/* Run one test in a fresh VM; prints its KTAP result line. */
+/*
+ * Run one test in a fresh VM; prints its KTAP result line. @arg, if not
+ * NULL, is the program's one argument, and @label then names the test.
+ */
 static enum test_result run_one(struct vm_setup *s, const char *test,
+				const char *arg, const char *label,
 				unsigned int num, const char *out_root)
 {
-	const char *name = strrchr(test, '/') ? strrchr(test, '/') + 1 : test;
+	const char *name = label ? label :
+			   strrchr(test, '/') ? strrchr(test, '/') + 1 : test;
 	struct strlist progs = STRLIST_INIT, argv = STRLIST_INIT;
 	char guest[PATH_MAX], out_dir[PATH_MAX];
 	struct diag d = { .len = 0, .plan = 0 };
@@ -165,6 +171,8 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 	strlist_push(&progs, test);
 	initramfs_guest_path(GUEST_PROG_DIR, test, guest, sizeof(guest));
 	strlist_push(&argv, guest);
+	if (arg)
+		strlist_push(&argv, arg);
 	s->opts.rootfs.programs = &progs;
 	s->opts.job.argv = &argv;
 	s->opts.job.command = NULL;
@@ -239,9 +247,48 @@ static void ship_scheduler(const struct vm_setup *s)
 	strlist_push(&vm_cli.includes, path);
 }
 
+/*
+ * One kselftest collection in its own VM. One that attaches schedulers of
+ * its own runs without the scheduler under test.
+ */
+static enum test_result run_collection(struct vm_setup *s,
+				       const struct kselftest *k,
+				       const char *collection, unsigned int num,
+				       const char *out_root)
+{
+	const char *sched = s->opts.rootfs.scheduler;
+	const char *sched_guest = s->opts.job.sched_path;
+	char label[192];
+	enum test_result res;
+
+	snprintf(label, sizeof(label), "kselftest:%s", collection);
+	if (sched && kselftest_loads_own_scheduler(collection)) {
+		printf("# %s attaches its own schedulers: %s is not attached for it\n",
+		       label, s->sched_name);
+		s->opts.rootfs.scheduler = NULL;
+		s->opts.job.sched_path = NULL;
+	}
+	s->opts.rootfs.tree = k->dir;
+	res = run_one(s, s->paths.kselftest_run, collection, label, num,
+		      out_root);
+	s->opts.rootfs.tree = NULL;
+	s->opts.rootfs.scheduler = sched;
+	s->opts.job.sched_path = sched_guest;
+	return res;
+}
+
+#define OPT_COLLECTION	0x4b01
+
 int cmd_run(int argc, const char **argv)
 {
+	char *kselftest_path = NULL;
+	struct strlist collections = STRLIST_INIT;
+	struct kselftest k = { .dir = "" };
 	struct poptOption table[] = {
+		{ "kselftest", 0, POPT_ARG_STRING, &kselftest_path, 0,
+		  "a kselftest install directory or gen_tar tarball", "DIR|TAR" },
+		{ "collection", 'c', POPT_ARG_STRING, NULL, OPT_COLLECTION,
+		  "a collection of --kselftest to run (repeatable)", "NAME" },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, vm_cli_options, 0,
 		  "VM options:", NULL },
 		POPT_AUTOHELP
@@ -256,9 +303,14 @@ int cmd_run(int argc, const char **argv)
 	char spec[64];
 
 	poptSetOtherOptionHelp(pc, "[OPTION...] [TEST...]");
-	while ((opt = poptGetNextOpt(pc)) > 0)
+	while ((opt = poptGetNextOpt(pc)) > 0) {
+		if (opt == OPT_COLLECTION) {
+			strlist_push(&collections, poptGetOptArg(pc) ?: "");
+			continue;
+		}
 		if (!vm_cli_take(pc, opt))
 			break;
+	}
 	memset(&s, 0, sizeof(s));
 	if (opt < -1) {
 		errmsg("run: %s: %s; see 'ktstr run --help'",
@@ -273,9 +325,21 @@ int cmd_run(int argc, const char **argv)
 		goto out;
 	ship_scheduler(&s);
 	status = EXIT_USAGE;
-	if (!tests.n && default_suite(s.paths.selftests, &tests))
+	if (!kselftest_path != !collections.n) {
+		errmsg("run: --kselftest and -c go together: name the tree and at least one collection, e.g. --kselftest kselftest.tar.gz -c sched_ext");
 		goto out;
-	if (!tests.n) {
+	}
+	if (kselftest_path) {
+		if (kselftest_open(&k, kselftest_path))
+			goto out;
+		for (size_t i = 0; i < collections.n; i++)
+			if (kselftest_has(&k, collections.v[i]))
+				goto out;
+	}
+	if (!tests.n && !collections.n &&
+	    default_suite(s.paths.selftests, &tests))
+		goto out;
+	if (!tests.n && !collections.n) {
 		errmsg("no tests found in %s; run 'make'", s.paths.selftests);
 		goto out;
 	}
@@ -283,15 +347,18 @@ int cmd_run(int argc, const char **argv)
 		goto out;
 	vm_choose_accel(&s.opts);
 	topology_spec(&s.opts.cfg.topo, spec, sizeof(spec));
-	printf("KTAP version 1\n1..%zu\n", tests.n);
+	printf("KTAP version 1\n1..%zu\n", tests.n + collections.n);
 	printf("# ktstr: topology %s, scheduler %s, accel %s\n", spec,
 	       s.sched_name ? s.sched_name : "default (EEVDF)",
 	       accel_name(s.opts.cfg.accel));
 	fflush(stdout);
 	status = 0;
-	for (size_t i = 0; i < tests.n; i++) {
-		enum test_result res = run_one(&s, tests.v[i], (unsigned int)i + 1,
-					       vm_cli.output_dir);
+	for (size_t i = 0; i < tests.n + collections.n; i++) {
+		enum test_result res = i < tests.n ?
+			run_one(&s, tests.v[i], NULL, NULL, (unsigned int)i + 1,
+				vm_cli.output_dir) :
+			run_collection(&s, &k, collections.v[i - tests.n],
+				       (unsigned int)i + 1, vm_cli.output_dir);
 		int sig;
 
 		failed += res == TEST_FAIL;
@@ -299,16 +366,18 @@ int cmd_run(int argc, const char **argv)
 		sig = vm_pending_signal();
 		if (sig) {
 			printf("# interrupted by %s after %zu of %zu tests\n",
-			       strsignal(sig), i + 1, tests.n);
+			       strsignal(sig), i + 1, tests.n + collections.n);
 			status = exit_for_signal(sig);
 			goto out;
 		}
 	}
 	/* kselftest's totals line; a SKIP is not a pass. */
 	printf("# Totals: pass:%zu fail:%u xfail:0 xpass:0 skip:%u error:0\n",
-	       tests.n - failed - skipped, failed, skipped);
+	       tests.n + collections.n - failed - skipped, failed, skipped);
 	status = failed ? 1 : 0;
 out:
+	kselftest_close(&k);
+	strlist_free(&collections);
 	vm_setup_free(&s);
 	strlist_free(&tests);
 	poptFreeContext(pc);

@@ -38,9 +38,16 @@ mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
 cp /bin/busybox "$root/bin/busybox"
 tar -xzf "$tarball" -C "$root/kselftest"
 [ -n "$sched" ] && cp "$sched" "$root/sched/"
+# What a device's root has and the runner uses: stdbuf line-buffers each
+# test's output (a fully buffered program that forks repeats it).
+for f in /usr/bin/stdbuf /usr/libexec/coreutils/libstdbuf.so; do
+	[ -r "$f" ] || continue
+	mkdir -p "$root$(dirname "$f")"
+	cp "$f" "$root$f"
+done
 
 # The shared libraries of every dynamic ELF in the image, at their paths.
-find "$root/kselftest" "$root/sched" -type f -perm -u+x | while read -r f; do
+find "$root/kselftest" "$root/sched" "$root/usr" -type f -perm -u+x | while read -r f; do
 	ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'
 done | sort -u | while read -r lib; do
 	mkdir -p "$root$(dirname "$lib")"
@@ -71,10 +78,11 @@ if [ -n "\$sched" ]; then
 	done
 	echo "device: sched_ext \$(cat /sys/kernel/sched_ext/state) (\$sched)"
 fi
+echo "device: runner starts at \$(cut -d" " -f1 /proc/uptime) s"
 cd /kselftest
 # Append: the runner reopens /dev/stdout for the tests' own output.
 ./run_kselftest.sh -c $collection >>/tmp/ktap.txt 2>&1
-echo "device: runner exit \$?"
+echo "device: runner exit \$? at \$(cut -d" " -f1 /proc/uptime) s"
 echo "device: sched_ext \$(cat /sys/kernel/sched_ext/state) at the end"
 echo "===KTAP BEGIN==="
 cat /tmp/ktap.txt
@@ -84,12 +92,15 @@ EOF
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd"
 
-# TCG always: a device run must not depend on this host's KVM.
-timeout 1500 qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 \
-	-m 2048 -kernel "$bzimage" -initrd "$work/initrd" \
-	-append "console=ttyS0 rdinit=/init panic=-1 loglevel=1" \
-	-nodefaults -display none -serial "file:$work/console" -no-reboot \
-	</dev/null || true
+# TCG always: a device run must not depend on this host's KVM. The
+# machine, CPUs, memory and command line are ktstr's defaults (ktstr -vv
+# prints them), so the two compare (scripts/bench-kselftest.sh).
+timeout 1500 qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
+	-machine q35 -accel tcg,thread=multi,tb-size=256 -cpu max \
+	-smp 2,sockets=1,dies=1,cores=2,threads=1 -m 512M \
+	-kernel "$bzimage" -initrd "$work/initrd" \
+	-append "console=ttyS0 panic=-1 mitigations=off no_timer_check 8250.nr_uarts=1 rdinit=/init loglevel=1" \
+	-display none -serial "file:$work/console" </dev/null || true
 grep '^device: ' "$work/console" | sed 's/\r$//' >&2 || true
 if ! grep -q '^===KTAP END===' "$work/console"; then
 	echo "device.sh: the runner did not finish; console tail:" >&2

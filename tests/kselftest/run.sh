@@ -10,7 +10,9 @@
 #   3. the tarball, on a KernelCI-style device (tests/kselftest/device.sh:
 #      plain init, no ktstr agent, no host), runs with run_kselftest.sh
 #      -c ktstr, with and without a sched_ext scheduler, and the kernel's
-#      KTAP parser (kunit.py parse) reads its output without an error.
+#      KTAP parser (kunit.py parse) reads its output without an error;
+#   4. ktstr run --kselftest runs the kernel's sched_ext selftests with the
+#      verdicts of a bare run, and this target's tarball as a collection.
 # Prints KTAP; exits non-zero if any test fails.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -99,6 +101,41 @@ device eevdf
 device scx_simple --scheduler "$kdir/tools/sched_ext/build/bin/scx_simple"
 check "device (scx_simple): the write chain ran under sched_ext (no SKIP)" \
 	eval '! grep -q "SKIP needs a sched_ext scheduler" "$work/device.scx_simple"'
+
+# Other suites through ktstr: the kernel's sched_ext selftests (they
+# attach their own schedulers, so scx_simple is not attached for them),
+# with the same verdicts as a bare run of the same binaries on the
+# plain-init device; and this target's tarball as a collection, with
+# scx_simple attached.
+ksft=$work/ksft
+"$top/scripts/kselftest-build.sh" "$ksft" sched_ext >"$work/out" 2>&1
+check "the kernel's sched_ext selftests build and install" test -x "$ksft/sched_ext/runner"
+"$top/ktstr" run --accel tcg --scheduler scx_simple --kselftest "$ksft" -c sched_ext \
+	>"$work/ktstr.scx" 2>"$work/err" </dev/null
+rc=$?
+cp "$work/ktstr.scx" "$work/out"
+check "ktstr run --kselftest DIR -c sched_ext --scheduler scx_simple: nested verdicts, none failed" \
+	eval 'test "$rc" -eq 0 && grep -q "^ok 1 kselftest:sched_ext\$" "$work/out" &&
+	      grep -q "^# kselftest:sched_ext attaches its own schedulers: scx_simple is not attached for it\$" "$work/out" &&
+	      grep -q "^    ok 1 selftests: sched_ext: runner\$" "$work/out" &&
+	      grep -q "^    # FAILED:  0\$" "$work/out"'
+tar -czf "$work/scx.tar.gz" -C "$ksft" .
+"$top/tests/kselftest/device.sh" --collection sched_ext "$kdir/arch/x86/boot/bzImage" \
+	"$work/scx.tar.gz" >"$work/bare.scx" 2>"$work/out"
+# Each sched_ext test's verdict, whatever the nesting prefix.
+verdicts() { sed -E 's/^ *(# )?//' "$1" | grep -E '^(not )?ok [0-9]+ [a-z_]+' | sed 's/ *#.*//' | sort; }
+verdicts "$work/ktstr.scx" >"$work/v.ktstr"
+verdicts "$work/bare.scx" >"$work/v.bare"
+diff "$work/v.bare" "$work/v.ktstr" >"$work/out"
+check "the same $(wc -l <"$work/v.bare") verdicts through ktstr as on the bare device" \
+	eval 'test "$(wc -l <"$work/v.bare")" -ge 20 && cmp -s "$work/v.bare" "$work/v.ktstr"'
+"$top/ktstr" run --accel tcg --scheduler scx_simple --kselftest "$tarball" -c ktstr \
+	>"$work/out" 2>"$work/err" </dev/null
+rc=$?
+check "ktstr run --kselftest TARBALL -c ktstr --scheduler scx_simple passes, nested" \
+	eval 'test "$rc" -eq 0 && grep -q "^ok 1 kselftest:ktstr\$" "$work/out" &&
+	      test "$(grep -c "^    ok [0-9] selftests: ktstr: " "$work/out")" -eq 7 &&
+	      ! grep -q "not ok" "$work/out"'
 
 echo "1..$n"
 echo "# kselftest: $((n - failed)) passed, $failed failed"
