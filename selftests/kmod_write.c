@@ -203,7 +203,7 @@ TEST_F(chain, write_sticks_under_sched_ext)
 	__u64 v = 0;
 
 	if (!on_sched_ext())
-		SKIP(return, "needs a sched_ext scheduler (ktstr run --scheduler ...)");
+		SKIP(return, "needs a sched_ext scheduler attached (ktstr run --scheduler ...)");
 	ASSERT_EQ(KTSTR_OK, write_read_back(self->fd, &self->child, self->pipe,
 					    "scx.dsq_vtime", SEED_VTIME_NS,
 					    &v));
@@ -220,7 +220,7 @@ TEST_F(chain, slice_write_sticks_under_sched_ext)
 	__u64 v = 0;
 
 	if (!on_sched_ext())
-		SKIP(return, "needs a sched_ext scheduler (ktstr run --scheduler ...)");
+		SKIP(return, "needs a sched_ext scheduler attached (ktstr run --scheduler ...)");
 	ASSERT_EQ(KTSTR_OK, write_read_back(self->fd, &self->child, self->pipe,
 					    "scx.slice", 12345678, &v));
 	EXPECT_EQ(12345678, v);

@@ -20,7 +20,7 @@
  */
 static inline int under_ktstr(void)
 {
-	return getenv(KTSTR_ENV_TOPOLOGY) != NULL;
+	return !!getenv(KTSTR_ENV_TOPOLOGY);
 }
 
 struct guest_topo {

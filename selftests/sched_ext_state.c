@@ -36,18 +36,20 @@ static const char *scheduler(void)
 	return ops;
 }
 
-/* Every test here is about sched_ext: SKIP on a kernel without it. */
-#define NEED_SCHED_EXT()						\
-	do {								\
-		if (access("/sys/kernel/sched_ext/state", F_OK))	\
-			SKIP(return, "this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT)"); \
-	} while (0)
+/* Every test here is about sched_ext: each SKIPs on a kernel without it. */
+#define NO_SCHED_EXT "this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT)"
+
+static int no_sched_ext(void)
+{
+	return access("/sys/kernel/sched_ext/state", F_OK) != 0;
+}
 
 TEST(state_matches_request)
 {
 	char state[64];
 
-	NEED_SCHED_EXT();
+	if (no_sched_ext())
+		SKIP(return, NO_SCHED_EXT);
 	ASSERT_EQ(0, read_file_str("/sys/kernel/sched_ext/state", state,
 				   sizeof(state)));
 	EXPECT_STREQ(scheduler() ? "enabled" : "disabled", state);
@@ -58,7 +60,8 @@ TEST(ops_name_matches_scheduler)
 	const char *sched = scheduler();
 	char ops[128];
 
-	NEED_SCHED_EXT();
+	if (no_sched_ext())
+		SKIP(return, NO_SCHED_EXT);
 	if (!under_ktstr())
 		SKIP(return, "no scheduler requested: not running under ktstr");
 	if (!sched)
@@ -92,7 +95,8 @@ static int ext_enabled(void)
 
 TEST(this_task_is_scheduled_by_ext)
 {
-	NEED_SCHED_EXT();
+	if (no_sched_ext())
+		SKIP(return, NO_SCHED_EXT);
 	/* A fair task moves to sched_ext when the scheduler attached fully. */
 	EXPECT_EQ(scheduler() ? 1 : 0, ext_enabled());
 	EXPECT_NE(SCHED_EXT, sched_getscheduler(0));
