@@ -84,6 +84,9 @@ cd /kselftest
 ./run_kselftest.sh -c $collection >>/tmp/ktap.txt 2>&1
 echo "device: runner exit \$? at \$(cut -d" " -f1 /proc/uptime) s"
 echo "device: sched_ext \$(cat /sys/kernel/sched_ext/state) at the end"
+# Why a scheduler went away, in the kernel's and its own words.
+dmesg | grep -iE 'sched_ext|oom|killed process' | tail -20 | sed 's/^/device: dmesg: /'
+[ -n "\$sched" ] && tail -5 /tmp/sched.log | sed 's/^/device: scheduler: /'
 echo "===KTAP BEGIN==="
 cat /tmp/ktap.txt
 echo "===KTAP END==="

@@ -28,7 +28,7 @@ ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() {
 	n=$((n + 1)); failed=$((failed + 1))
 	echo "not ok $n $1"
-	[ -f "$work/out" ] && grep -B10 -A2 'not ok\|ERROR\|WARNING\|rror' "$work/out" |
+	[ -f "$work/out" ] && grep -B10 -A2 'not ok\|ERROR\|WARNING\|rror[^:]' "$work/out" |
 		head -60 | sed 's/^/# failed: /'
 	[ -f "$work/out" ] && tail -15 "$work/out" | sed 's/^/# out: /'
 }
@@ -82,10 +82,12 @@ device() {
 	local name=$1 log=$work/device.$1
 	shift
 	"$top/tests/kselftest/device.sh" "$@" "$kdir/arch/x86/boot/bzImage" \
-		"$tarball" >"$log" 2>"$work/out"
+		"$tarball" >"$log" 2>"$work/device.$name.err"
+	cp "$work/device.$name.err" "$work/out"
 	check "device ($name): run_kselftest.sh -c ktstr ran to its end" \
 		grep -q "^1\.\.7\$" "$log"
-	cp "$log" "$work/out"
+	# A failure shows the device's own lines (scheduler state, dmesg).
+	cat "$log" "$work/device.$name.err" >"$work/out"
 	check "device ($name): no test not ok" eval '! grep -q "not ok" "$log"'
 	check "device ($name): the module loaded through libkmod: no kmod test skipped" \
 		eval '! grep -q "SKIP /dev/ktstr is missing" "$log" &&
@@ -101,6 +103,9 @@ device eevdf
 device scx_simple --scheduler "$kdir/tools/sched_ext/build/bin/scx_simple"
 check "device (scx_simple): the write chain ran under sched_ext (no SKIP)" \
 	eval '! grep -q "SKIP needs a sched_ext scheduler" "$work/device.scx_simple"'
+cp "$work/device.scx_simple.err" "$work/out"
+check "device (scx_simple): scx_simple still attached when the runner ended" \
+	grep -q "^device: sched_ext enabled at the end" "$work/device.scx_simple.err"
 
 # Other suites through ktstr: the kernel's sched_ext selftests (they
 # attach their own schedulers, so scx_simple is not attached for them),
@@ -123,7 +128,12 @@ tar -czf "$work/scx.tar.gz" -C "$ksft" .
 "$top/tests/kselftest/device.sh" --collection sched_ext "$kdir/arch/x86/boot/bzImage" \
 	"$work/scx.tar.gz" >"$work/bare.scx" 2>"$work/out"
 # Each sched_ext test's verdict, whatever the nesting prefix.
-verdicts() { sed -E 's/^ *(# )?//' "$1" | grep -E '^(not )?ok [0-9]+ [a-z_]+' | sed 's/ *#.*//' | sort; }
+# ktstr's own line for the collection (ok 1 kselftest:sched_ext) is not
+# one of them.
+verdicts() {
+	sed -E 's/^ *(# )?//' "$1" | grep -E '^(not )?ok [0-9]+ [a-z_]+' |
+		grep -vE '^(not )?ok [0-9]+ kselftest:' | sed 's/ *#.*//' | sort
+}
 verdicts "$work/ktstr.scx" >"$work/v.ktstr"
 verdicts "$work/bare.scx" >"$work/v.bare"
 diff "$work/v.bare" "$work/v.ktstr" >"$work/out"
