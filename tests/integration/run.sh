@@ -307,8 +307,18 @@ check "snapshots symbolize kernel RIPs with vmlinux" \
 
 rm -rf "$work/spin"
 ktstr_sh --topology 1n1l4c1t --output-dir "$work/spin" --exec '
-	for c in 1 2 3; do taskset -c $c sh -c "while :; do :; done" & done
-	sleep 1
+	for c in 1 2 3; do taskset -c $c sh -c "while :; do :; done" & pids="$pids $!"; done
+	# Under TCG taskset may still be exec-ing after a second: wait
+	# until every spinner is sh and running.
+	for i in $(seq 100); do
+		n=0
+		for p in $pids; do
+			read -r _ comm st _ < /proc/$p/stat
+			[ "$comm" = "(sh)" ] && [ "$st" = R ] && n=$((n + 1))
+		done
+		[ $n -eq 3 ] && break
+		sleep 0.1
+	done
 	ktstr-ctl --json read symbol jiffies_64 > $KTSTR_OUTPUT_DIR/before.json
 	ktstr-ctl capture spinners
 	ktstr-ctl --json read symbol jiffies_64 > $KTSTR_OUTPUT_DIR/after.json'
@@ -327,6 +337,10 @@ for c in s["cpus"][1:]:
     ok = ok and (c["nr_running"] >= 1 and c["curr"]["comm"] == "sh" or
                  c["nr_running"] >= 2 and c["curr"]["comm"] == "init")
 ok = ok and before <= s["jiffies"] <= after
+if not ok:
+    print("# cpus: %s jiffies %d..%d..%d" % (
+        [(c.get("nr_running"), c.get("curr", {}).get("comm")) for c in s["cpus"]],
+        before, s["jiffies"], after), file=sys.stderr)
 print("yes" if ok else "no")
 PY
 )" = yes
