@@ -111,6 +111,9 @@ test_kevents_SRCS	:= host/vm/kevents.c
 test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
 			   selftests/lib/file.c
+test_harness_list_SRCS	:= host/cmd/harness_list.c lib/strlist.c lib/util.c selftests/lib/file.c
+test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
+			   lib/util.c selftests/lib/file.c
 
 $(BUILD)/unit/%: tests/unit/%.c FORCE
 	@mkdir -p $(@D)

@@ -17,6 +17,7 @@ static const struct {
 } commands[] = {
 	{ "shell", cmd_shell, "boot a VM and run a command or a shell in it" },
 	{ "run", cmd_run, "run test programs in VMs, print KTAP" },
+	{ "list", cmd_list, "list the default suite's tests and subtests" },
 	{ "topo", cmd_topo, "show the CPU layout of a topology spec" },
 	{ "kernel", cmd_kernel, "build, list or locate the kernel under test" },
 	{ "bench", cmd_bench, "measure boot time against a bare reference boot" },
@@ -47,7 +48,7 @@ int main(int argc, const char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command \"%s\"; expected shell, run, topo, kernel or bench (see 'ktstr --help')",
+	errmsg("unknown command \"%s\"; expected shell, run, list, topo, kernel or bench (see 'ktstr --help')",
 	       argv[1]);
 	return EXIT_USAGE;
 }

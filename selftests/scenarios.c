@@ -395,6 +395,43 @@ static void canned_variants(void)
 	}
 }
 
+/*
+ * With -l, beside the harness's table (stderr), what each subtest needs
+ * of the topology, one "# needs SUBTEST TOKEN..." line each on stdout:
+ * cpus=N, smt, numa (two nodes), llcs (two), scheduler (one to attach).
+ * ktstr list shows them. Unmet, the subtest SKIPs (needs_met()).
+ */
+static void list_needs(void)
+{
+	const struct sc_entry *e;
+
+	for (e = sc_catalogue_first(); e; e = e->next) {
+		const struct sc_scenario *s = e->s;
+
+		if (s->min_cpus < 2 && !s->needs)
+			continue;
+		if (e->set == SC_SET_CANNED)
+			printf("# needs canned.%s.passes", s->name);
+		else if (!strncmp(s->name, "neg_", 4) &&
+			 negative_has_test(s->name + 4))
+			printf("# needs negative.%s", s->name + 4);
+		else
+			continue;
+		if (s->min_cpus > 1)
+			printf(" cpus=%u", s->min_cpus);
+		if (s->needs & SC_NEED_SMT)
+			printf(" smt");
+		if (s->needs & SC_NEED_NUMA)
+			printf(" numa");
+		if (s->needs & SC_NEED_LLCS)
+			printf(" llcs");
+		if (s->needs & SC_NEED_SCHED_BIN)
+			printf(" scheduler");
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
 static void report_end(void)
 {
 	sc_report_end();
@@ -404,6 +441,8 @@ static void report_end(void)
 int main(int argc, char **argv)
 {
 	canned_variants();
+	if (argc == 2 && !strcmp(argv[1], "-l"))
+		list_needs();
 	sc_report_begin(argv[0]);
 	atexit(report_end);
 	return test_harness_run(argc, argv);

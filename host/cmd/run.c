@@ -3,7 +3,8 @@
  * ktstr run [VM options] [--kselftest DIR|TAR -c C...] [TEST...]: run each
  * test program, and each kselftest collection, in its own VM and report
  * KTAP v1. Without either the default suite runs: every program built
- * from selftests/.
+ * from selftests/. TESTs are paths or names and globs of the suite's
+ * programs and subtests (select.h); --repeat runs it all N times.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "util.h"
 #include "cmd/cli.h"
 #include "cmd/kselftest.h"
+#include "cmd/select.h"
 #include "vm/accel.h"
 
 /*
@@ -102,45 +104,13 @@ static void diag_output(void *ctx, int stream, const char *buf, size_t len)
 	fflush(stdout);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Every program there, executable, before any VM boots. */
+static int check_tests(const struct selection *sel)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The default suite: the programs selftests/Makefile lists in SUITE_LIST. */
-#define SUITE_LIST "ktstr-suite.txt"
-
-static int default_suite(const char *dir, struct strlist *tests)
-{
-	char path[PATH_MAX], line[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/" SUITE_LIST, dir);
-	f = fopen(path, "re");
-	if (!f) {
-		errmsg("no default suite: cannot open %s (%s); run 'make'", path,
-		       strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		rstrip(line);
-		if (!line[0] || strchr(line, '/'))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, line);
-		strlist_push(tests, path);
-	}
-	fclose(f);
-	if (tests->n)
-		qsort(tests->v, tests->n, sizeof(char *), cmp_str);
-	return 0;
-}
-
-static int check_tests(const struct strlist *tests)
-{
-	for (size_t i = 0; i < tests->n; i++) {
-		if (access(tests->v[i], X_OK)) {
+	for (size_t i = 0; i < sel->n; i++) {
+		if (access(sel->v[i].path, X_OK)) {
 			errmsg("test %s: %s; expected an executable test program",
-			       tests->v[i], strerror(errno));
+			       sel->v[i].path, strerror(errno));
 			return -1;
 		}
 	}
@@ -150,15 +120,13 @@ static int check_tests(const struct strlist *tests)
 enum test_result { TEST_PASS, TEST_SKIP, TEST_FAIL };
 
 /*
- * Run one test in a fresh VM; prints its KTAP result line. @arg, if not
- * NULL, is the program's one argument, and @label then names the test.
+ * Run one test in a fresh VM; prints its KTAP result line, naming it
+ * @name. @args, if not NULL, are the program's arguments.
  */
 static enum test_result run_one(struct vm_setup *s, const char *test,
-				const char *arg, const char *label,
+				const struct strlist *args, const char *name,
 				unsigned int num, const char *out_root)
 {
-	const char *name = label ? label :
-			   strrchr(test, '/') ? strrchr(test, '/') + 1 : test;
 	struct strlist progs = STRLIST_INIT, argv = STRLIST_INIT;
 	char guest[PATH_MAX], out_dir[PATH_MAX];
 	struct diag d = { .len = 0, .plan = 0 };
@@ -171,8 +139,8 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 	strlist_push(&progs, test);
 	initramfs_guest_path(GUEST_PROG_DIR, test, guest, sizeof(guest));
 	strlist_push(&argv, guest);
-	if (arg)
-		strlist_push(&argv, arg);
+	for (size_t i = 0; args && i < args->n; i++)
+		strlist_push(&argv, args->v[i]);
 	s->opts.rootfs.programs = &progs;
 	s->opts.job.argv = &argv;
 	s->opts.job.command = NULL;
@@ -253,15 +221,14 @@ static void ship_scheduler(const struct vm_setup *s)
  */
 static enum test_result run_collection(struct vm_setup *s,
 				       const struct kselftest *k,
-				       const char *collection, unsigned int num,
-				       const char *out_root)
+				       const char *collection, const char *label,
+				       unsigned int num, const char *out_root)
 {
 	const char *sched = s->opts.rootfs.scheduler;
 	const char *sched_guest = s->opts.job.sched_path;
-	char label[192];
+	struct strlist args = STRLIST_INIT;
 	enum test_result res;
 
-	snprintf(label, sizeof(label), "kselftest:%s", collection);
 	if (sched && kselftest_loads_own_scheduler(collection)) {
 		printf("# %s attaches its own schedulers: %s is not attached for it\n",
 		       label, s->sched_name);
@@ -269,39 +236,101 @@ static enum test_result run_collection(struct vm_setup *s,
 		s->opts.job.sched_path = NULL;
 	}
 	s->opts.rootfs.tree = k->dir;
-	res = run_one(s, s->paths.kselftest_run, collection, label, num,
-		      out_root);
+	strlist_push(&args, collection);
+	res = run_one(s, s->paths.kselftest_run, &args, label, num, out_root);
+	strlist_free(&args);
 	s->opts.rootfs.tree = NULL;
 	s->opts.rootfs.scheduler = sched;
 	s->opts.job.sched_path = sched_guest;
 	return res;
 }
 
+/*
+ * What the arguments name: the default suite without TESTs and
+ * collections; else paths and names over the suite, which is read only
+ * if a name needs it. Then the -r filters of each program. 0, or
+ * EXIT_USAGE after one line.
+ */
+static int select_tests(struct selection *sel, struct suite *suite,
+			const struct strlist *args, bool collections,
+			struct strlist **filters)
+{
+	struct ktstr_paths paths;
+	bool names = !args->n && !collections;
+	char err[1024];
+
+	for (size_t i = 0; i < args->n; i++)
+		names |= !select_is_path(args->v[i]);
+	if (names && paths_init(&paths, err, sizeof(err))) {
+		errmsg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (names && suite_open(suite, paths.selftests))
+		return EXIT_USAGE;
+	for (size_t i = 0; i < args->n; i++) {
+		if (select_arg(sel, suite, args->v[i], true, err, sizeof(err))) {
+			errmsg("run: %s", err);
+			return EXIT_USAGE;
+		}
+	}
+	if (!args->n && !collections && select_all(sel, suite))
+		return EXIT_USAGE;
+	if (check_tests(sel))
+		return EXIT_USAGE;
+	*filters = calloc(sel->n ?: 1, sizeof(**filters));
+	if (!*filters)
+		return EXIT_USAGE;
+	for (size_t i = 0; i < sel->n; i++)
+		if (select_filters(&sel->v[i], suite, &(*filters)[i]))
+			return EXIT_USAGE;
+	return 0;
+}
+
+/* A repeated test is NAME@K: '#' would start a KTAP directive. */
+static void label(char *buf, size_t len, const char *name, int round,
+		  int repeat)
+{
+	if (repeat > 1)
+		snprintf(buf, len, "%s@%d", name, round);
+	else
+		snprintf(buf, len, "%s", name);
+}
+
 #define OPT_COLLECTION	0x4b01
+#define RUN_REPEAT_MAX	1000
 
 int cmd_run(int argc, const char **argv)
 {
 	char *kselftest_path = NULL;
 	struct strlist collections = STRLIST_INIT;
 	struct kselftest k = { .dir = "" };
+	int repeat = 1, fail_fast = 0;
 	struct poptOption table[] = {
 		{ "kselftest", 0, POPT_ARG_STRING, &kselftest_path, 0,
 		  "a kselftest install directory or gen_tar tarball", "DIR|TAR" },
 		{ "collection", 'c', POPT_ARG_STRING, NULL, OPT_COLLECTION,
 		  "a collection of --kselftest to run (repeatable)", "NAME" },
+		{ "repeat", 0, POPT_ARG_INT, &repeat, 0,
+		  "run the whole selection N times, each test then named NAME@K (default 1)",
+		  "N" },
+		{ "fail-fast", 0, POPT_ARG_NONE, &fail_fast, 0,
+		  "stop after the first test that is not ok", NULL },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, vm_cli_options, 0,
 		  "VM options:", NULL },
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
 	poptContext pc = poptGetContext("ktstr run", argc, argv, table, 0);
-	struct strlist tests = STRLIST_INIT;
-	unsigned int failed = 0, skipped = 0;
+	struct strlist args = STRLIST_INIT, *filters = NULL;
+	struct selection sel = { .n = 0 };
+	struct suite suite = { .lists = NULL };
+	unsigned int failed = 0, skipped = 0, ran = 0, per_round, total;
 	struct vm_setup s;
 	const char *arg;
-	int opt, status;
-	char spec[64];
+	int opt, status = EXIT_USAGE, sig;
+	char spec[64], name[NAME_MAX + 16];
 
+	memset(&s, 0, sizeof(s));
 	poptSetOtherOptionHelp(pc, "[OPTION...] [TEST...]");
 	while ((opt = poptGetNextOpt(pc)) > 0) {
 		if (opt == OPT_COLLECTION) {
@@ -311,24 +340,38 @@ int cmd_run(int argc, const char **argv)
 		if (!vm_cli_take(pc, opt))
 			break;
 	}
-	memset(&s, 0, sizeof(s));
 	if (opt < -1) {
 		errmsg("run: %s: %s; see 'ktstr run --help'",
 		       poptBadOption(pc, 0), poptStrerror(opt));
-		status = EXIT_USAGE;
+		goto out;
+	}
+	if (repeat < 1 || repeat > RUN_REPEAT_MAX) {
+		errmsg("run: bad --repeat %d: expected a number of runs from 1 to %d",
+		       repeat, RUN_REPEAT_MAX);
+		goto out;
+	}
+	if (!kselftest_path != !collections.n) {
+		errmsg("run: --kselftest and -c go together: name the tree and at least one collection, e.g. --kselftest kselftest.tar.gz -c sched_ext");
 		goto out;
 	}
 	while ((arg = poptGetArg(pc)))
-		strlist_push(&tests, arg);
+		strlist_push(&args, arg);
+	status = select_tests(&sel, &suite, &args, collections.n, &filters);
+	if (status)
+		goto out;
+	/* Listing subtests took a moment: a ^C then stops here. */
+	sig = vm_pending_signal();
+	if (sig) {
+		errmsg("run: interrupted by %s; nothing was started",
+		       strsignal(sig));
+		status = exit_for_signal(sig);
+		goto out;
+	}
 	status = vm_cli_resolve(&s, false);
 	if (status)
 		goto out;
 	ship_scheduler(&s);
 	status = EXIT_USAGE;
-	if (!kselftest_path != !collections.n) {
-		errmsg("run: --kselftest and -c go together: name the tree and at least one collection, e.g. --kselftest kselftest.tar.gz -c sched_ext");
-		goto out;
-	}
 	if (kselftest_path) {
 		if (kselftest_open(&k, kselftest_path))
 			goto out;
@@ -336,50 +379,69 @@ int cmd_run(int argc, const char **argv)
 			if (kselftest_has(&k, collections.v[i]))
 				goto out;
 	}
-	if (!tests.n && !collections.n &&
-	    default_suite(s.paths.selftests, &tests))
-		goto out;
-	if (!tests.n && !collections.n) {
-		errmsg("no tests found in %s; run 'make'", s.paths.selftests);
-		goto out;
-	}
-	if (check_tests(&tests))
-		goto out;
 	vm_choose_accel(&s.opts);
 	topology_spec(&s.opts.cfg.topo, spec, sizeof(spec));
-	printf("KTAP version 1\n1..%zu\n", tests.n + collections.n);
+	per_round = (unsigned int)(sel.n + collections.n);
+	total = per_round * (unsigned int)repeat;
+	printf("KTAP version 1\n1..%u\n", total);
 	printf("# ktstr: topology %s, scheduler %s, accel %s\n", spec,
 	       s.sched_name ? s.sched_name : "default (EEVDF)",
 	       accel_name(s.opts.cfg.accel));
 	fflush(stdout);
 	status = 0;
-	for (size_t i = 0; i < tests.n + collections.n; i++) {
-		enum test_result res = i < tests.n ?
-			run_one(&s, tests.v[i], NULL, NULL, (unsigned int)i + 1,
-				vm_cli.output_dir) :
-			run_collection(&s, &k, collections.v[i - tests.n],
-				       (unsigned int)i + 1, vm_cli.output_dir);
-		int sig;
+	for (int round = 1; round <= repeat; round++) {
+		for (size_t i = 0; i < per_round; i++) {
+			enum test_result res;
 
-		failed += res == TEST_FAIL;
-		skipped += res == TEST_SKIP;
-		sig = vm_pending_signal();
-		if (sig) {
-			printf("# interrupted by %s after %zu of %zu tests\n",
-			       strsignal(sig), i + 1, tests.n + collections.n);
-			status = exit_for_signal(sig);
-			goto out;
+			ran++;
+			if (i < sel.n) {
+				label(name, sizeof(name), sel.v[i].name, round,
+				      repeat);
+				res = run_one(&s, sel.v[i].path, &filters[i],
+					      name, ran, vm_cli.output_dir);
+			} else {
+				const char *c = collections.v[i - sel.n];
+				char base[NAME_MAX];
+
+				snprintf(base, sizeof(base), "kselftest:%s", c);
+				label(name, sizeof(name), base, round, repeat);
+				res = run_collection(&s, &k, c, name, ran,
+						     vm_cli.output_dir);
+			}
+			failed += res == TEST_FAIL;
+			skipped += res == TEST_SKIP;
+			sig = vm_pending_signal();
+			if (sig) {
+				printf("# interrupted by %s after %u of %u tests\n",
+				       strsignal(sig), ran, total);
+				status = exit_for_signal(sig);
+				goto out;
+			}
+			if (fail_fast && res == TEST_FAIL)
+				goto totals;
 		}
 	}
+totals:
+	/* As kselftest.h says it when a program stops early. */
+	if (ran < total) {
+		printf("# --fail-fast: stopped after the first failure; %u of %u tests did not run\n",
+		       total - ran, total);
+		printf("# Planned tests != run tests (%u != %u)\n", total, ran);
+	}
 	/* kselftest's totals line; a SKIP is not a pass. */
-	printf("# Totals: pass:%zu fail:%u xfail:0 xpass:0 skip:%u error:0\n",
-	       tests.n + collections.n - failed - skipped, failed, skipped);
+	printf("# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
+	       ran - failed - skipped, failed, skipped);
 	status = failed ? 1 : 0;
 out:
+	for (size_t i = 0; filters && i < sel.n; i++)
+		strlist_free(&filters[i]);
+	free(filters);
+	selection_free(&sel);
+	suite_close(&suite);
 	kselftest_close(&k);
 	strlist_free(&collections);
+	strlist_free(&args);
 	vm_setup_free(&s);
-	strlist_free(&tests);
 	poptFreeContext(pc);
 	return status;
 }

@@ -93,6 +93,44 @@ bad "unexpected argument" stray --exec true
 check "bad input: unknown command" one_line_usage_error
 "$K" topo 1n1l0c1t >"$work/out" 2>"$work/err"; rc=$?
 check "bad input: ktstr topo" one_line_usage_error
+
+# --- ktstr list, and TEST names and globs (no VM) --------------------------
+"$K" list >"$work/out" 2>"$work/err"; rc=$?
+check "ktstr list: every suite program, its subtests as PROGRAM:SUBTEST, the scenarios' needs" \
+	eval 'test "$rc" -eq 0 -a ! -s "$work/err" &&
+	      [ "$(grep -cv : "$work/out")" -eq "$(wc -l <"$top/build/selftests/ktstr-suite.txt")" ] &&
+	      grep -qx "scenarios:global.catalogue" "$work/out" &&
+	      grep -qx "scenarios:canned.steady.passes" "$work/out" &&
+	      grep -qx "scenarios:negative.gap  # needs 2+ CPUs" "$work/out" &&
+	      grep -qx "scenarios:canned.numa_spanning.passes  # needs 2+ NUMA nodes" "$work/out" &&
+	      grep -qx "topology:topo.online_cpus" "$work/out"'
+"$K" list 'scenarios:canned.cpuset_*' 'kmod_w*' >"$work/out" 2>"$work/err"; rc=$?
+check "ktstr list 'scenarios:canned.cpuset_*' 'kmod_w*': scenarios with its 4 cpuset subtests, then kmod_write whole" \
+	eval 'test "$rc" -eq 0 -a "$(head -1 "$work/out")" = scenarios &&
+	      [ "$(grep -c "^scenarios:" "$work/out")" -eq 4 ] &&
+	      [ "$(grep -c "^scenarios:canned.cpuset_" "$work/out")" -eq 4 ] &&
+	      [ "$(sed -n 6p "$work/out")" = kmod_write ] &&
+	      [ "$(grep -c "^kmod_write:chain\." "$work/out")" -ge 5 ]'
+names_error() {
+	one_line_usage_error && grep -q "$1" "$work/err"
+}
+"$K" list nosuch >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: ktstr list nosuch names it and points to ktstr list" \
+	names_error '"nosuch" names no program of the default suite .*see .ktstr list.'
+"$K" list ./nosuch >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: ktstr list takes names, not paths" names_error '"./nosuch" is a path'
+"$K" run --accel "$ACCEL" nosuch >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: ktstr run nosuch names it and points to ktstr list" \
+	names_error '"nosuch" names no program.*ktstr list.*give a path'
+"$K" run --accel "$ACCEL" 'scenarios:nosuch*' >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: a subtest glob that matches nothing points to ktstr list scenarios" \
+	names_error '"scenarios:nosuch\*" matches no subtest; see .ktstr list scenarios.'
+"$K" run --accel "$ACCEL" 'nosuch*:*' >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: a program glob that matches nothing" names_error 'names no program'
+"$K" run --accel "$ACCEL" --repeat 0 scenarios >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: --repeat 0" names_error 'bad --repeat 0: expected'
+"$K" run --accel "$ACCEL" --repeat 1001 scenarios >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: --repeat 1001" names_error 'bad --repeat 1001'
 rm -f "$work/out" "$work/err"
 
 # --- topo ------------------------------------------------------------------
@@ -424,6 +462,21 @@ done
 check "under --scheduler scx_simple, canned.sched_attach_detach runs (not SKIP) and the scheduler is handed back, not dead" \
 	eval "grep -Eq '^ +ok [0-9]+ canned.sched_attach_detach.passes\$' '$work/suite.scx_simple' &&
 	      ! grep -q 'BUG SUMMARY' '$work/suite-err.scx_simple'"
+
+# Subtests by glob, twice: each run is its own result, and the program
+# runs only the selected subtest (one -r filter, a nested plan of 1).
+"$K" run --accel "$ACCEL" --topology 1n2l2c1t --repeat 2 --fail-fast \
+	'scenarios:canned.steady.*' >"$work/out" 2>"$work/err"
+rc=$?
+check "ktstr run --repeat 2 'scenarios:canned.steady.*': scenarios@1 and scenarios@2, each with only canned.steady.passes nested" \
+	eval 'test "$rc" -eq 0 && grep -qx "1\.\.2" "$work/out" &&
+	      grep -qx "ok 1 scenarios@1" "$work/out" &&
+	      grep -qx "ok 2 scenarios@2" "$work/out" &&
+	      [ "$(grep -cx "    1\.\.1" "$work/out")" -eq 2 ] &&
+	      [ "$(grep -cE "^    (not )?ok [0-9]+ " "$work/out")" -eq 2 ] &&
+	      [ "$(grep -cx "    ok 1 canned.steady.passes" "$work/out")" -eq 2 ] &&
+	      ! grep -q "did not run" "$work/out" &&
+	      grep -q "^# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\$" "$work/out"'
 
 "$K" run --accel "$ACCEL" "$top/tests/integration/failing-test.sh" >"$work/out" 2>"$work/err"
 rc=$?
