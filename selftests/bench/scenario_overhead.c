@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 	/* The parent waits elsewhere: the pinned CPU belongs to the child. */
 	if (ncpu > 1)
 		pin(0);
-	printf("TAP version 13\n1..1\n");
+	printf("KTAP version 1\n1..1\n");
 	printf("# %d rounds of %u ms per variant, alternating, on CPU %d\n",
 	       rounds, ms, cpu);
 	for (int i = 0; i < rounds; i++) {

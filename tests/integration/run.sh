@@ -483,6 +483,16 @@ rc=$?
 check "ktstr run reports a failing test as not ok and exits 1" \
 	test "$rc" -eq 1 -a -n "$(grep '^not ok 1 failing-test.sh # exit=7' "$work/out")"
 
+"$K" run --accel "$ACCEL" --repeat 3 --fail-fast "$top/tests/integration/failing-test.sh" \
+	>"$work/out" 2>"$work/err"
+rc=$?
+check "--repeat 3 --fail-fast stops after the first failure and says 2 of 3 did not run" \
+	eval 'test "$rc" -eq 1 && grep -qx "1\.\.3" "$work/out" &&
+	      grep -q "^not ok 1 failing-test.sh@1 # exit=7" "$work/out" &&
+	      ! grep -q "failing-test.sh@2" "$work/out" &&
+	      grep -q "2 of 3 tests did not run" "$work/out" &&
+	      grep -q "^# Totals: pass:0 fail:1 " "$work/out"'
+
 # One failure, reported once: the subtest it happened in, and how many
 # never ran, instead of a failure for each of them.
 "$K" run --accel "$ACCEL" --scheduler scx_fault --sched-args "-e 3000" \

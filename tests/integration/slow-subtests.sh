@@ -2,7 +2,7 @@
 # A test program of five slow subtests, printed the way kselftest_harness.h
 # prints them, for a scheduler to fail during: ktstr run must name the
 # subtest it failed in and count the ones that never ran.
-echo "TAP version 13"
+echo "KTAP version 1"
 echo "1..5"
 for i in 1 2 3 4 5; do
 	echo "#  RUN           slow.step$i ..."
