@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "paths.h"
+#include "util.h"
 
 /* Strip @n trailing path components in place. */
 static void up(char *path, int n)
@@ -92,4 +97,41 @@ void paths_cache(const char *sub, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s/.cache/ktstr/%s", home ? home : "/tmp",
 			 sub);
+}
+
+const char *paths_tmpdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && tmp[0] == '/' ? tmp : "/tmp";
+}
+
+static void sweep(const char *dir, const char *fmt)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		int pid;
+
+		if (sscanf(e->d_name, fmt, &pid) != 1 || pid <= 0)
+			continue;
+		/* Only a dead ktstr's; a live one (or a reused pid) keeps it. */
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!remove_tree(path))
+			errmsg("removed %s, left by ktstr pid %d, which is gone",
+			       path, pid);
+	}
+	closedir(d);
+}
+
+void paths_sweep_stale(void)
+{
+	sweep(SHM_DIR, RUNDIR_FMT);
+	sweep(paths_tmpdir(), KSELFTEST_TMP_FMT);
 }

@@ -26,4 +26,22 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen);
 /* ${XDG_CACHE_HOME:-$HOME/.cache}/ktstr/<sub> */
 void paths_cache(const char *sub, char *buf, size_t len);
 
+/* ${TMPDIR:-/tmp}: where ktstr unpacks kselftest tarballs. */
+const char *paths_tmpdir(void);
+
+/*
+ * Names of what a run leaves while it lives, by the pid of its ktstr
+ * (printf and scanf formats both): a VM's run directory in /dev/shm and
+ * an unpacked kselftest tarball in paths_tmpdir().
+ */
+#define SHM_DIR			"/dev/shm"
+#define RUNDIR_FMT		"ktstr-%d-"
+#define KSELFTEST_TMP_FMT	"ktstr-kselftest-%d-"
+
+/*
+ * Remove what runs whose ktstr is gone (SIGKILL) left behind, saying
+ * what on stderr.
+ */
+void paths_sweep_stale(void);
+
 #endif

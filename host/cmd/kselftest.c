@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "cmd/kselftest.h"
+#include "paths.h"
 
 static const char *const own_scheduler[] = { "sched_ext" };
 
@@ -54,10 +55,9 @@ int kselftest_open(struct kselftest *k, const char *path)
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(k->dir, sizeof(k->dir), "%s", path);
 	} else {
-		const char *tmp = getenv("TMPDIR");
-
-		snprintf(k->unpacked, sizeof(k->unpacked), "%s/ktstr-kselftest.XXXXXX",
-			 tmp && tmp[0] ? tmp : "/tmp");
+		/* Named by our pid, so a later run can sweep it if we are killed. */
+		snprintf(k->unpacked, sizeof(k->unpacked), "%s/" KSELFTEST_TMP_FMT "XXXXXX",
+			 paths_tmpdir(), getpid());
 		if (!mkdtemp(k->unpacked)) {
 			errmsg("--kselftest: cannot make a directory to unpack %s: %s",
 			       path, strerror(errno));

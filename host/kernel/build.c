@@ -206,26 +206,6 @@ static int compile(struct build *b)
 	return 0;
 }
 
-static int lock_entry(const char *dir)
-{
-	char path[PATH_MAX + 8];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s.lock", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		printf("waiting for another build of this kernel to finish\n");
-		fflush(stdout);
-		if (flock(fd, LOCK_EX)) {
-			close(fd);
-			return -1;
-		}
-	}
-	return fd;
-}
-
 int kernel_build(const struct kernel_build_opts *o)
 {
 	char key[200], err[512], stamp[PATH_MAX + 32];
@@ -243,11 +223,9 @@ int kernel_build(const struct kernel_build_opts *o)
 		errmsg("cannot create %s: %s", b.dir, strerror(errno));
 		return -1;
 	}
-	lock = lock_entry(b.dir);
-	if (lock < 0) {
-		errmsg("cannot lock %s.lock: %s", b.dir, strerror(errno));
+	lock = kcache_lock(key, true);
+	if (lock < 0)
 		return -1;
-	}
 	if (kcache_entry_complete(key)) {
 		printf("kernel %s is built: %s\n", key, b.dir);
 		r = 0;

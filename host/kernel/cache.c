@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +108,30 @@ bool kcache_entry_complete(const char *key)
 	return access(stamp, F_OK) == 0;
 }
 
+int kcache_lock(const char *key, bool exclusive)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 8];
+	int fd, op = exclusive ? LOCK_EX : LOCK_SH;
+
+	kcache_entry_dir(key, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		errmsg("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, op | LOCK_NB)) {
+		errmsg("kernel %s is being built by another ktstr; waiting for it to finish (its log: %s/build.log)",
+		       key, dir);
+		if (flock(fd, op)) {
+			errmsg("cannot lock %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 int kcache_list(FILE *out)
 {
 	char base[PATH_MAX];
@@ -174,6 +200,14 @@ int kernel_pick(const char *arg, const char *fragment_path,
 		if (kcache_current_key(fragment_path, key, sizeof(key), err,
 				       errlen))
 			return -1;
+		/* A build in progress: wait for it rather than fail. */
+		kcache_entry_dir(key, dir, sizeof(dir));
+		if (!kcache_entry_complete(key) && !access(dir, F_OK)) {
+			int lock = kcache_lock(key, false);
+
+			if (lock >= 0)
+				close(lock);
+		}
 		if (!kcache_entry_complete(key)) {
 			snprintf(err, errlen,
 				 "no kernel built for %s yet; run 'ktstr kernel build' (or 'make kernel'), or pass --kernel",

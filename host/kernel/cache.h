@@ -33,6 +33,12 @@ int kcache_current_key(const char *fragment_path, char *key, size_t keylen,
 /* Directory of the cache entry for @key. */
 void kcache_entry_dir(const char *key, char *buf, size_t len);
 bool kcache_entry_complete(const char *key);
+/*
+ * Lock the entry for @key: exclusive to build it, shared to wait for a
+ * build in progress. Says so on stderr when it has to wait. Returns the
+ * lock's fd (close it to unlock), or -1 after printing why.
+ */
+int kcache_lock(const char *key, bool exclusive);
 /* Print every entry: key, state, size of the image, schedulers. */
 int kcache_list(FILE *out);
 

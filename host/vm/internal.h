@@ -100,7 +100,6 @@ void vm_fail(struct vm *v, enum vm_outcome out, const char *fmt, ...)
 void vm_append_console(struct vm *v, unsigned int lines);
 
 /* rundir.c */
-void rundir_sweep_stale(void);
 int rundir_create(struct vm *v);
 int rundir_listen(const char *path);
 void rundir_remove(struct vm *v);

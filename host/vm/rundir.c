@@ -2,7 +2,8 @@
 /*
  * The run directory: one private directory under /dev/shm per VM holding
  * guest RAM files, sockets and the initramfs, removed on every exit path.
- * Directories of a ktstr that was SIGKILLed are swept by the next run.
+ * Directories of a ktstr that was SIGKILLed are swept by the next run
+ * (paths_sweep_stale()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,35 +14,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "util.h"
 #include "vm/internal.h"
 
-#define SHM_DIR		"/dev/shm"
-
-void rundir_sweep_stale(void)
-{
-	DIR *d = opendir(SHM_DIR);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char path[300];
-		int pid;
-
-		if (sscanf(e->d_name, "ktstr-%d-", &pid) != 1 || pid <= 0)
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(path, sizeof(path), SHM_DIR "/%s", e->d_name);
-		remove_tree(path);
-	}
-	closedir(d);
-}
-
 int rundir_create(struct vm *v)
 {
-	snprintf(v->dir, sizeof(v->dir), SHM_DIR "/ktstr-%d-XXXXXX", getpid());
+	snprintf(v->dir, sizeof(v->dir), SHM_DIR "/" RUNDIR_FMT "XXXXXX", getpid());
 	if (mkdtemp(v->dir))
 		return 0;
 	v->dir[0] = '\0';

@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "paths.h"
 #include "util.h"
 #include "vm/evloop.h"
 #include "vm/internal.h"
@@ -397,7 +398,7 @@ static int prepare(struct vm *v, struct strlist *argv)
 		return -1;
 	}
 	capturer_init(v->cap, o->output_dir, o->vmlinux);
-	rundir_sweep_stale();
+	paths_sweep_stale();
 	if (rundir_create(v))
 		return -1;
 	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio", v->dir);
