@@ -320,6 +320,31 @@ for sig in INT TERM; do
 	check "nothing left after SIG$sig" eval '! leftovers'
 done
 
+# Each way a run can be cut short, once: nothing left behind, and a
+# SIGKILLed ktstr's run directory is swept (and named) by the next run.
+"$top/scripts/interrupt-campaign.sh" 5 >"$work/out" 2>"$work/err"
+rc=$?
+check "interrupted runs (SIGINT, SIGTERM, SIGKILL of ktstr, SIGKILL of QEMU, guest poweroff mid-capture) leave nothing behind" \
+	eval 'test "$rc" -eq 0 && grep -q "^runs 5, hung 0, leftovers 0, stale state not reported 0, clean run after: exit 0" "$work/out"'
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$work/out" "$work/err"
+
+# A run that needs the kernel while another ktstr builds it waits for
+# the build (the cache entry's lock) and says so, instead of failing.
+kp=$("$K" kernel path)
+key=$(basename "$(dirname "$kp")")
+x="$work/xdg-wait"
+rm -rf "$x"
+mkdir -p "$x/ktstr/kernels/$key"
+flock "$x/ktstr/kernels/$key.lock" sh -c \
+	"sleep 3; ln -s '$kp' '$x/ktstr/kernels/$key/linux'; touch '$x/ktstr/kernels/$key/.complete'" &
+sleep 0.5
+XDG_CACHE_HOME="$x" "$K" shell --accel "$ACCEL" --exec 'echo up' >"$work/out" 2>"$work/err" </dev/null
+rc=$?
+wait
+check "a run waits, saying so, for the kernel another ktstr is building, then boots it" \
+	eval 'test "$rc" -eq 0 && grep -qx up "$work/out" &&
+	      grep -q "kernel $key is being built by another ktstr; waiting for it to finish" "$work/err"'
+
 # --- snapshots from outside the guest -----------------------------------------
 rm -rf "$work/snap"
 ktstr_sh --topology 1n1l4c1t --snapshots 3 --snapshot-window 4 --output-dir "$work/snap" \
