@@ -50,6 +50,7 @@ struct gauntlet {
 	struct cell_result *res;	/* shared with the children */
 	size_t res_bytes;
 	bool *in_run;			/* this machine's, within the budget */
+	double *est;			/* each cell's expected seconds */
 	size_t nrun;
 	struct gauntlet_job *jobs;
 	size_t njobs, next;		/* jobs[next..] wait to start */
@@ -255,9 +256,10 @@ static double choose(struct gauntlet *g, size_t first, size_t end,
 	size_t nb, n = 0, *batch = batches(p, first, end, &nb);
 	double *boot = calloc(nb ?: 1, sizeof(*boot)), est = 0;
 	size_t *idx = calloc(p->ncells ?: 1, sizeof(*idx));
+	double *est_k = calloc(p->ncells ?: 1, sizeof(*est_k));
 	char key[PLAN_TEST_MAX + 2 * TOPO_SPEC_MAX];
 
-	if (!bc || !batch || !boot || !idx)
+	if (!bc || !batch || !boot || !idx || !est_k)
 		goto out;
 	for (size_t i = 0; i < nb; i++)
 		boot[i] = -1;
@@ -280,6 +282,9 @@ static double choose(struct gauntlet *g, size_t first, size_t end,
 			    (double)(n + 1));
 	for (size_t k = 0; k < n; k++)
 		g->in_run[idx[k]] = bc[k].chosen;
+	budget_estimate(bc, n, boot, nb, est_k);
+	for (size_t k = 0; k < n; k++)
+		g->est[idx[k]] = est_k[k];
 	est /= g->slots;
 out:
 	for (size_t i = first; i < end; i++)
@@ -288,6 +293,7 @@ out:
 	free(batch);
 	free(boot);
 	free(idx);
+	free(est_k);
 	return est;
 }
 
@@ -412,8 +418,8 @@ static void print_cell(struct gauntlet *g, size_t cell)
 	progress_clear(&g->progress);
 	if (report_cell(stdout, &g->plan, cell, r, g->printed + 1)) {
 		g->printed++;
-		g->progress.done++;
-		g->progress.failed += r->verdict == CELL_FAIL;
+		progress_cell(&g->progress, g->est[cell],
+			      r->verdict == CELL_FAIL);
 	}
 	fflush(stdout);
 	progress_draw(&g->progress);
@@ -682,7 +688,8 @@ int cmd_gauntlet(int argc, const char **argv)
 		   slots_default((unsigned int)vm_cli.memory_mb);
 	plan_shard(&g->plan, shard_k, shard_n, &first, &end);
 	g->in_run = calloc(g->plan.ncells ?: 1, sizeof(*g->in_run));
-	if (!g->in_run)
+	g->est = calloc(g->plan.ncells ?: 1, sizeof(*g->est));
+	if (!g->in_run || !g->est)
 		goto out;
 	/* Durations are per accelerator: settle it only when they matter. */
 	if (!plan_only || budget)
@@ -730,7 +737,7 @@ int cmd_gauntlet(int argc, const char **argv)
 		r->done = true;
 		keep_cell(g, NULL, i);
 	}
-	progress_init(&g->progress, g->nrun, est_s);
+	progress_init(&g->progress, g->nrun, est_s * g->slots, g->slots);
 	for (size_t i = first; i < end; i++)
 		if (g->res[i].done)
 			print_cell(g, i);
@@ -760,6 +767,7 @@ out:
 	if (g->res)
 		munmap(g->res, g->res_bytes);
 	free(g->in_run);
+	free(g->est);
 	free(g->picks);
 	durations_free(&g->dur);
 	plan_free(&g->plan);

@@ -121,3 +121,29 @@ double budget_choose(struct budget_cell *c, size_t n, const double *boot_s,
 	free(booted);
 	return used;
 }
+
+void budget_estimate(const struct budget_cell *c, size_t n,
+		     const double *boot_s, size_t nbatches, double *est)
+{
+	size_t *size = calloc(nbatches ?: 1, sizeof(*size));
+	double cell_guess, boot_guess;
+
+	if (!n || !size) {
+		free(size);
+		return;
+	}
+	cell_guess = mean_known(&c[0].cost_s, n, sizeof(*c),
+				BUDGET_GUESS_CELL_S);
+	boot_guess = mean_known(boot_s, nbatches, sizeof(*boot_s),
+				BUDGET_GUESS_BOOT_S);
+	for (size_t i = 0; i < n; i++)
+		size[c[i].batch]++;
+	for (size_t i = 0; i < n; i++) {
+		double boot = boot_s[c[i].batch] >= 0 ? boot_s[c[i].batch] :
+			      boot_guess;
+
+		est[i] = (c[i].cost_s >= 0 ? c[i].cost_s : cell_guess) +
+			 boot / (double)size[c[i].batch];
+	}
+	free(size);
+}

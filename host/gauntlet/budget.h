@@ -38,4 +38,11 @@ int budget_parse(const char *arg, double *s, char *err, size_t errlen);
 double budget_choose(struct budget_cell *c, size_t n, const double *boot_s,
 		     size_t nbatches, double capacity_s);
 
+/*
+ * Each cell's expected seconds into @est: its cost (or the guess) and
+ * its share of its batch's boot. For the progress line's estimate.
+ */
+void budget_estimate(const struct budget_cell *c, size_t n,
+		     const double *boot_s, size_t nbatches, double *est);
+
 #endif

@@ -8,15 +8,25 @@
 #include "util.h"
 #include "gauntlet/progress.h"
 
-void progress_init(struct progress *p, size_t total, double estimate_s)
+void progress_init(struct progress *p, size_t total, double work_s,
+		   unsigned int slots)
 {
 	p->on = isatty(STDERR_FILENO);
 	p->shown = false;
 	p->total = total;
 	p->done = 0;
 	p->failed = 0;
-	p->estimate_s = estimate_s;
+	p->work_s = work_s;
+	p->done_s = 0;
+	p->slots = slots ?: 1;
 	p->start_ns = now_ns();
+}
+
+void progress_cell(struct progress *p, double work_s, bool failed)
+{
+	p->done++;
+	p->failed += failed;
+	p->done_s += work_s;
 }
 
 static void duration(double s, char *buf, size_t len)
@@ -38,11 +48,16 @@ void progress_text(const struct progress *p, uint64_t now, char *buf,
 	double left = -1;
 	char eta[32];
 
-	/* The pace so far, once there is one; the plan's guess before. */
-	if (p->done && p->done < p->total)
-		left = elapsed / (double)p->done * (double)(p->total - p->done);
-	else if (!p->done && p->estimate_s > 0)
-		left = p->estimate_s - elapsed;
+	/*
+	 * The pace so far, once work is done; the plan's guess before.
+	 * A not-applicable cell is no work and says nothing of the pace.
+	 */
+	if (p->done < p->total && p->done_s > 0)
+		left = elapsed / p->done_s * (p->work_s - p->done_s);
+	else if (p->done < p->total && p->work_s > 0)
+		left = p->work_s / p->slots - elapsed;
+	if (left < 0 && p->done < p->total)
+		left = 0;
 	if (left >= 0)
 		duration(left, eta, sizeof(eta));
 	snprintf(buf, len, "gauntlet: %zu/%zu cells, %zu failed%s%s%s",

@@ -15,11 +15,16 @@ struct progress {
 	bool on;
 	bool shown;
 	size_t total, done, failed;
-	double estimate_s;	/* the plan's, before anything finished */
+	/* Expected seconds of work, one VM after another: all, and done. */
+	double work_s, done_s;
+	unsigned int slots;
 	uint64_t start_ns;
 };
 
-void progress_init(struct progress *p, size_t total, double estimate_s);
+void progress_init(struct progress *p, size_t total, double work_s,
+		   unsigned int slots);
+/* A cell finished that was expected to take @work_s. */
+void progress_cell(struct progress *p, double work_s, bool failed);
 /* "12/40 cells, 1 failed, about 3m20s left" */
 void progress_text(const struct progress *p, uint64_t now_ns, char *buf,
 		   size_t len);

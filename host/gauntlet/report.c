@@ -18,10 +18,13 @@ void report_count(const struct plan *p, const struct cell_result *res,
 		  const bool *sel, struct report_counts *c)
 {
 	memset(c, 0, sizeof(*c));
-	for (size_t i = 0; i < p->ncells; i++)
-		if ((!sel || sel[i]) && res[i].done &&
-		    res[i].verdict < CELL_VERDICT_NR)
-			c->v[res[i].verdict]++;
+	for (size_t i = 0; i < p->ncells; i++) {
+		if (sel && !sel[i])
+			continue;
+		/* Selected and never finished: it did not run. */
+		c->v[res[i].done && res[i].verdict < CELL_VERDICT_NR ?
+		     res[i].verdict : CELL_NOT_RUN]++;
+	}
 }
 
 bool report_cell(FILE *f, const struct plan *p, size_t cell,
