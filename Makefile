@@ -113,6 +113,14 @@ test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c l
 			   selftests/lib/file.c
 test_guest_topo_SRCS	:= host/vm/topology.c
 test_harness_list_SRCS	:= host/cmd/harness_list.c lib/strlist.c lib/util.c selftests/lib/file.c
+test_gauntlet_plan_SRCS	:= host/gauntlet/plan.c host/vm/topology.c
+test_gauntlet_budget_SRCS	:= host/gauntlet/budget.c host/gauntlet/durations.c lib/util.c \
+			   selftests/lib/file.c
+test_junit_SRCS		:= host/gauntlet/junit.c
+test_gauntlet_batch_SRCS := host/gauntlet/batch.c host/gauntlet/plan.c host/gauntlet/report.c \
+			   host/gauntlet/junit.c host/cmd/ktap_follow.c host/vm/topology.c \
+			   lib/util.c selftests/lib/file.c
+test_slots_SRCS		:= host/gauntlet/slots.c
 test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
 			   lib/util.c selftests/lib/file.c
 

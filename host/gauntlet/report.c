@@ -32,6 +32,8 @@ bool report_cell(FILE *f, const struct plan *p, size_t cell,
 {
 	char name[PLAN_TEST_MAX + 2 * TOPO_NAME_MAX];
 
+	if (!r->done)
+		return false;
 	plan_cell_name(p, cell, name, sizeof(name));
 	switch (r->verdict) {
 	case CELL_PASS:

@@ -43,11 +43,13 @@ bool slots_cpus(const cpu_set_t *avail, unsigned int slots, unsigned int k,
 		cpu_set_t *out)
 {
 	unsigned int n = (unsigned int)CPU_COUNT(avail), seen = 0;
-	unsigned int first = k * n / slots, end = (k + 1) * n / slots;
+	unsigned int first, end;
 
 	CPU_ZERO(out);
 	if (!slots || k >= slots || n < slots)
 		return false;
+	first = k * n / slots;
+	end = (k + 1) * n / slots;
 	for (unsigned int cpu = 0; cpu < CPU_SETSIZE && seen < end; cpu++) {
 		if (!CPU_ISSET(cpu, avail))
 			continue;
