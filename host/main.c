@@ -20,7 +20,7 @@ static const struct {
 	{ "list", cmd_list, "list the default suite's tests and subtests" },
 	{ "gauntlet", cmd_gauntlet,
 	  "run tests x topologies x schedulers, -j VMs at once" },
-	{ "topo", cmd_topo, "show the CPU layout of a topology spec" },
+	{ "topo", cmd_topo, "show a topology's CPU layout, or the named presets" },
 	{ "kernel", cmd_kernel, "build, list or locate the kernel under test" },
 	{ "bench", cmd_bench, "measure boot time against a bare reference boot" },
 };

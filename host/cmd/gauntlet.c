@@ -50,6 +50,7 @@ struct gauntlet {
 	struct cell_result *res;	/* shared with the children */
 	size_t res_bytes;
 	bool *in_run;			/* this machine's, within the budget */
+	size_t applies, fit;		/* of this machine's: apply, and fit */
 	double *est;			/* each cell's expected seconds */
 	size_t nrun;
 	struct gauntlet_job *jobs;
@@ -270,6 +271,7 @@ static double choose(struct gauntlet *g, size_t first, size_t end,
 			g->in_run[i] = true;
 			continue;
 		}
+		g->applies++;
 		cell_key(g, i, key, sizeof(key));
 		bc[n].cost_s = durations_cell(&g->dur, key);
 		bc[n].batch = batch[i];
@@ -280,8 +282,10 @@ static double choose(struct gauntlet *g, size_t first, size_t end,
 	est = budget_choose(bc, n, boot, nb,
 			    budget_s > 0 ? budget_s * g->slots : BUDGET_MAX_S *
 			    (double)(n + 1));
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		g->in_run[idx[k]] = bc[k].chosen;
+		g->fit += bc[k].chosen;
+	}
 	budget_estimate(bc, n, boot, nb, est_k);
 	for (size_t k = 0; k < n; k++)
 		g->est[idx[k]] = est_k[k];
@@ -557,6 +561,15 @@ static void kernel_release(struct gauntlet *g)
 	rstrip(g->release);
 }
 
+/* What --budget left: "3 of 26 cells that apply fit, about 2 min with -j 1". */
+static void budget_note(const struct gauntlet *g, const char *budget,
+			double est_s, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "--budget %s: %zu of %zu cells that apply fit, about %.0f min with -j %u",
+		 budget, g->fit, g->applies, est_s / 60, g->slots);
+}
+
 static void print_header(const struct gauntlet *g, const char *shard,
 			 const char *budget, double est_s, size_t planned)
 {
@@ -570,9 +583,12 @@ static void print_header(const struct gauntlet *g, const char *shard,
 	       pool_pinned(&g->pool) ? "each VM on its own host CPUs" :
 	       "VMs share the host CPUs: fewer CPUs than VMs",
 	       accel_name(g->s.opts.cfg.accel), g->s.kernel.image);
-	if (budget)
-		printf("# --budget %s: %zu of %zu cells fit, about %.0f min\n",
-		       budget, g->nrun, planned, est_s / 60);
+	if (budget) {
+		char note[200];
+
+		budget_note(g, budget, est_s, note, sizeof(note));
+		printf("# %s\n", note);
+	}
 }
 
 #define OPT_JOBS	0x4701
@@ -703,10 +719,10 @@ int cmd_gauntlet(int argc, const char **argv)
 		for (size_t i = first; i < end; i++)
 			if (g->in_run[i])
 				plan_print_cell(&g->plan, i, stdout);
-		if (budget)
-			errmsg("gauntlet: --budget %s: %zu of %zu cells fit, about %.0f min with -j %u",
-			       budget, g->nrun, end - first, est_s / 60,
-			       g->slots);
+		if (budget) {
+			budget_note(g, budget, est_s, err, sizeof(err));
+			errmsg("gauntlet: %s", err);
+		}
 		status = 0;
 		goto out;
 	}
