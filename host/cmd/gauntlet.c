@@ -682,7 +682,9 @@ int cmd_gauntlet(int argc, const char **argv)
 		goto out;
 	status = test_args_select("gauntlet", &g->sel, &g->suite, &args,
 				  false, &g->filters);
-	if (status || (status = plan_tests(g)))
+	if (!status)
+		status = plan_tests(g);
+	if (status)
 		goto out;
 	status = EXIT_USAGE;
 	sig = vm_pending_signal();
