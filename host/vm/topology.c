@@ -148,6 +148,24 @@ struct cpu_place topology_place(const struct topology *t, unsigned int cpu)
 	return p;
 }
 
+/* Bits to number @n things: ceil(log2(n)). */
+static unsigned int bits_for(unsigned int n)
+{
+	unsigned int b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+unsigned int topology_max_apic_id(const struct topology *t)
+{
+	unsigned int tb = bits_for(t->threads), cb = bits_for(t->cores);
+
+	return ((t->llcs - 1) << (cb + tb)) | ((t->cores - 1) << tb) |
+	       (t->threads - 1);
+}
+
 bool topology_is_uniform(const struct topology *t)
 {
 	for (unsigned int n = 1; n < t->nodes; n++)

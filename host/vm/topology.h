@@ -44,6 +44,13 @@ bool topology_is_uniform(const struct topology *t);
 unsigned int topology_llc_node(const struct topology *t, unsigned int llc);
 /* Where CPU @cpu sits; CPUs are numbered thread-fastest, then core, LLC. */
 struct cpu_place topology_place(const struct topology *t, unsigned int cpu);
+/*
+ * The highest x86 APIC ID QEMU gives @t's CPUs: each field (thread, core,
+ * socket) padded to a power of two. Above TOPO_MAX_XAPIC_ID QEMU wants
+ * x2APIC with KVM's irqchip, which TCG does not have.
+ */
+#define TOPO_MAX_XAPIC_ID	254u
+unsigned int topology_max_apic_id(const struct topology *t);
 /* Format the spec back ("2n4l2c2t", "2n3+1l2c1t"). */
 void topology_spec(const struct topology *t, char *buf, size_t len);
 /*

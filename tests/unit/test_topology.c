@@ -132,6 +132,24 @@ TEST(equal_list_is_uniform)
 	EXPECT_STREQ("2n4l2c1t", buf);
 }
 
+TEST(apic_ids)
+{
+	struct topology t;
+
+	ASSERT_EQ(0, topology_parse("1n1l2c1t", &t, err, sizeof(err)));
+	EXPECT_EQ(1u, topology_max_apic_id(&t));
+	ASSERT_EQ(0, topology_parse("2n4l2c2t", &t, err, sizeof(err)));
+	EXPECT_EQ(15u, topology_max_apic_id(&t));
+	/* 3 cores pad to 4, 1 thread: socket 3 starts at 12. */
+	ASSERT_EQ(0, topology_parse("1n4l3c1t", &t, err, sizeof(err)));
+	EXPECT_EQ(14u, topology_max_apic_id(&t));
+	ASSERT_EQ(0, topology_parse("2n2l63c2t", &t, err, sizeof(err)));
+	EXPECT_EQ(253u, topology_max_apic_id(&t));
+	/* 252 CPUs, but 21 cores pad to 32: IDs up to 361. */
+	ASSERT_EQ(0, topology_parse("2n6l21c2t", &t, err, sizeof(err)));
+	EXPECT_EQ(361u, topology_max_apic_id(&t));
+}
+
 TEST(max_cpus_accepted)
 {
 	struct topology t;
@@ -320,6 +338,10 @@ TEST(presets_table)
 		numa4 |= t.nodes == 4 && !p[i].opt_in;
 		asym |= !topology_is_uniform(&t) && !p[i].opt_in;
 		max |= topology_nr_cpus(&t) == TOPO_MAX_CPUS && p[i].opt_in;
+		/* Every preset boots under TCG, which has no x2APIC. */
+		EXPECT_LE(topology_max_apic_id(&t), TOPO_MAX_XAPIC_ID) {
+			TH_LOG("preset %s", p[i].name);
+		}
 	}
 	EXPECT_TRUE(tiny);
 	EXPECT_TRUE(smt);
@@ -368,7 +390,7 @@ TEST(presets_listing)
 		lines += buf[i] == '\n';
 	EXPECT_EQ(n + 1, lines);	/* a header, then one per preset */
 	EXPECT_NE(NULL, strstr(buf, "\nasym     2n3+1l2c1t       8     2     4   no  default"));
-	EXPECT_NE(NULL, strstr(buf, "\nlarge    2n6l21c2t      252     2     6  yes  opt-in"));
+	EXPECT_NE(NULL, strstr(buf, "\nlarge    2n2l63c2t      252     2     2  yes  opt-in"));
 	free(buf);
 }
 
