@@ -104,14 +104,23 @@ UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 test_wire_SRCS		:= lib/wire.c
 test_cpio_SRCS		:= host/boot/cpio.c lib/strlist.c lib/util.c selftests/lib/file.c
 test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c selftests/lib/file.c
-test_topology_SRCS	:= host/vm/topology.c host/vm/qemu_args.c lib/strlist.c lib/util.c
+test_topology_SRCS	:= host/vm/topology.c host/vm/topo_presets.c host/vm/qemu_args.c lib/strlist.c lib/util.c
 test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
 test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
 test_kevents_SRCS	:= host/vm/kevents.c
 test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
 			   selftests/lib/file.c
+test_guest_topo_SRCS	:= host/vm/topology.c
 test_harness_list_SRCS	:= host/cmd/harness_list.c lib/strlist.c lib/util.c selftests/lib/file.c
+test_gauntlet_plan_SRCS	:= host/gauntlet/plan.c host/vm/topology.c
+test_gauntlet_budget_SRCS	:= host/gauntlet/budget.c host/gauntlet/durations.c lib/util.c \
+			   selftests/lib/file.c
+test_junit_SRCS		:= host/gauntlet/junit.c
+test_gauntlet_batch_SRCS := host/gauntlet/batch.c host/gauntlet/plan.c host/gauntlet/report.c \
+			   host/gauntlet/junit.c host/cmd/ktap_follow.c host/vm/topology.c \
+			   lib/util.c selftests/lib/file.c
+test_slots_SRCS		:= host/gauntlet/slots.c
 test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
 			   lib/util.c selftests/lib/file.c
 

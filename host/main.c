@@ -18,7 +18,9 @@ static const struct {
 	{ "shell", cmd_shell, "boot a VM and run a command or a shell in it" },
 	{ "run", cmd_run, "run test programs in VMs, print KTAP" },
 	{ "list", cmd_list, "list the default suite's tests and subtests" },
-	{ "topo", cmd_topo, "show the CPU layout of a topology spec" },
+	{ "gauntlet", cmd_gauntlet,
+	  "run tests x topologies x schedulers, -j VMs at once" },
+	{ "topo", cmd_topo, "show a topology's CPU layout, or the named presets" },
 	{ "kernel", cmd_kernel, "build, list or locate the kernel under test" },
 	{ "bench", cmd_bench, "measure boot time against a bare reference boot" },
 };
@@ -27,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ktstr COMMAND [options]\n\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'ktstr COMMAND --help' lists a command's options.\n");
 }
 
@@ -48,7 +50,7 @@ int main(int argc, const char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command \"%s\"; expected shell, run, list, topo, kernel or bench (see 'ktstr --help')",
+	errmsg("unknown command \"%s\"; expected shell, run, list, gauntlet, topo, kernel or bench (see 'ktstr --help')",
 	       argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the in-guest selftests: the topology the host
- * declared (KTSTR_TOPOLOGY, "NnLlCcTt"); sysfs through lib/file.h.
+ * declared (KTSTR_TOPOLOGY, "NnLlCcTt", or "NnA+B...lCcTt" with each
+ * node's LLC count); sysfs through lib/file.h.
  */
 #ifndef KTSTR_SELFTESTS_GUEST_H
 #define KTSTR_SELFTESTS_GUEST_H
@@ -23,20 +24,72 @@ static inline int under_ktstr(void)
 	return !!getenv(KTSTR_ENV_TOPOLOGY);
 }
 
+/* The host's TOPO_MAX_NODES. */
+#define GUEST_TOPO_MAX_NODES	128
+
 struct guest_topo {
 	unsigned int nodes, llcs, cores, threads;
+	unsigned int node_llcs[GUEST_TOPO_MAX_NODES];
 };
+
+/* A count of at least 1 followed by @end; moves *s past both. */
+static inline int guest_topo_count(const char **s, char end, unsigned int *v)
+{
+	char *e;
+	unsigned long n = strtoul(*s, &e, 10);
+
+	if (e == *s || *e != end || !n || n > 100000)
+		return -1;
+	*v = (unsigned int)n;
+	*s = e + 1;
+	return 0;
+}
 
 /* The declared topology; -1 when the test does not run under ktstr. */
 static inline int guest_topo_get(struct guest_topo *t)
 {
 	const char *s = getenv(KTSTR_ENV_TOPOLOGY);
+	unsigned int n = 0, v;
 
-	if (!s || sscanf(s, "%un%ul%uc%ut", &t->nodes, &t->llcs, &t->cores,
-			 &t->threads) != 4 || !t->nodes || !t->llcs ||
-	    !t->cores || !t->threads)
+	memset(t, 0, sizeof(*t));
+	if (!s || guest_topo_count(&s, 'n', &t->nodes) ||
+	    t->nodes > GUEST_TOPO_MAX_NODES)
 		return -1;
+	/* One LLC count in all, or one per node joined by '+'. */
+	for (;;) {
+		const char *plus = strchr(s, '+'), *l = strchr(s, 'l');
+		char end = plus && l && plus < l ? '+' : 'l';
+
+		if (n >= GUEST_TOPO_MAX_NODES || guest_topo_count(&s, end, &v))
+			return -1;
+		t->node_llcs[n++] = v;
+		t->llcs += v;
+		if (end == 'l')
+			break;
+	}
+	if (guest_topo_count(&s, 'c', &t->cores) ||
+	    guest_topo_count(&s, 't', &t->threads) || *s)
+		return -1;
+	if (n == 1) {
+		if (t->llcs % t->nodes)
+			return -1;
+		for (n = 0; n < t->nodes; n++)
+			t->node_llcs[n] = t->llcs / t->nodes;
+	} else if (n != t->nodes) {
+		return -1;
+	}
 	return 0;
+}
+
+/* The first LLC of node @node: nodes hold consecutive LLCs. */
+static inline unsigned int guest_topo_node_first_llc(const struct guest_topo *t,
+						     unsigned int node)
+{
+	unsigned int llc = 0;
+
+	for (unsigned int n = 0; n < node; n++)
+		llc += t->node_llcs[n];
+	return llc;
 }
 
 static inline unsigned int guest_topo_cpus(const struct guest_topo *t)

@@ -39,7 +39,7 @@ TEST_F(topo, online_cpus)
 
 TEST_F(topo, numa_nodes)
 {
-	unsigned int per_node = self->cpus / self->t.nodes;
+	unsigned int per_llc = self->t.cores * self->t.threads;
 	char path[128], buf[256], want[64];
 
 	ASSERT_EQ(0, read_file_str("/sys/devices/system/node/online", buf,
@@ -50,7 +50,9 @@ TEST_F(topo, numa_nodes)
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/node/node%u/cpulist", n);
 		ASSERT_EQ(0, read_file_str(path, buf, sizeof(buf)));
-		cpu_range(n * per_node, per_node, want, sizeof(want));
+		/* Nodes may differ in size: each has its own run of LLCs. */
+		cpu_range(guest_topo_node_first_llc(&self->t, n) * per_llc,
+			  self->t.node_llcs[n] * per_llc, want, sizeof(want));
 		EXPECT_STREQ(want, buf) TH_LOG("node %u", n);
 	}
 }
@@ -98,7 +100,8 @@ static int expected_domains(const struct guest_topo *t, const char **names)
 		names[n++] = "SMT";
 	if (t->cores > 1)
 		names[n++] = "MC";
-	if (t->llcs / t->nodes > 1)
+	/* CPU 0 is on node 0: its LLCs make the package level. */
+	if (t->node_llcs[0] > 1)
 		names[n++] = "PKG";
 	if (t->nodes > 1)
 		names[n++] = "NUMA";

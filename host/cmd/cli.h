@@ -11,6 +11,7 @@
 #include "strlist.h"
 #include "kernel/cache.h"
 #include "paths.h"
+#include "vm/topo_presets.h"
 #include "vm/vm.h"
 
 /* Exit statuses of ktstr itself (shell passes the guest's through). */
@@ -20,9 +21,9 @@
 
 struct vm_cli {
 	char *kernel;
-	char *topology;
+	char *topology;		/* the last --topology */
 	char *accel;
-	char *scheduler;
+	char *scheduler;	/* the last --scheduler */
 	char *sched_args;
 	char *output_dir;
 	int memory_mb;
@@ -34,23 +35,37 @@ struct vm_cli {
 	double hang_timeout_s;	/* < 0: the default for the accel */
 	char *expect;		/* --expect VERDICT, or NULL */
 	struct strlist includes;
+	/* Every --topology and --scheduler, in order (ktstr gauntlet). */
+	struct strlist topologies, schedulers;
 };
 
 extern struct vm_cli vm_cli;
 extern struct poptOption vm_cli_options[];
 /* popt value for --include, handled by vm_cli_take(). */
 #define VM_CLI_INCLUDE	0x1001
+#define VM_CLI_TOPOLOGY	0x1002
+#define VM_CLI_SCHEDULER	0x1003
+
+/* --scheduler's name for the kernel's own scheduler: no sched_ext one. */
+#define SCHED_KERNEL_DEFAULT	"eevdf"
 
 /* Handle an option value from the shared table; false if not ours. */
 bool vm_cli_take(poptContext pc, int opt);
+
+/* A resolved --scheduler. */
+struct sched_pick {
+	char host[PATH_MAX];	/* its binary; "" for SCHED_KERNEL_DEFAULT */
+	char guest[PATH_MAX];	/* where the guest finds it */
+	char name[NAME_MAX + 1];	/* eevdf, scx_simple, a path's file name */
+};
 
 /* Everything resolved from the VM options, ready for vm_run(). */
 struct vm_setup {
 	struct ktstr_paths paths;
 	struct kernel_pick kernel;
-	char sched_host[PATH_MAX];
-	char sched_guest[PATH_MAX];
-	const char *sched_name;
+	struct sched_pick sched;
+	const char *sched_name;	/* sched.name, NULL for the kernel's own */
+	char topo_name[TOPO_NAME_MAX];	/* a preset's name, or the spec */
 	struct strlist sched_args;
 	struct strlist env;
 	char vmlinux[PATH_MAX];
@@ -62,6 +77,20 @@ struct vm_setup {
  * EXIT_USAGE on bad input, 0 on success.
  */
 int vm_cli_resolve(struct vm_setup *s, bool interactive);
+/*
+ * Resolve a --scheduler value against @s's kernel: a name, a path or
+ * SCHED_KERNEL_DEFAULT. 0, or -1 with one line in @err.
+ */
+int vm_sched_pick(const struct vm_setup *s, const char *arg,
+		  struct sched_pick *p, char *err, size_t errlen);
+/* --memory is enough for @t's nodes. 0, or -1 with one line in @err. */
+int vm_cli_check_memory(const struct topology *t, char *err, size_t errlen);
+/*
+ * Boot the topology @t named @name, with the scheduler @p: the VM
+ * options and the job's environment follow. 0, or -1 without memory.
+ */
+int vm_setup_use(struct vm_setup *s, const struct topology *t,
+		 const char *name, const struct sched_pick *p);
 void vm_setup_free(struct vm_setup *s);
 /* The one-line (or paragraph) report of a failed VM, and its exit status. */
 int vm_report_failure(const struct vm_result *r);
@@ -75,6 +104,7 @@ int exit_for_signal(int sig);
 int cmd_shell(int argc, const char **argv);
 int cmd_run(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
+int cmd_gauntlet(int argc, const char **argv);
 int cmd_topo(int argc, const char **argv);
 int cmd_kernel(int argc, const char **argv);
 int cmd_bench(int argc, const char **argv);

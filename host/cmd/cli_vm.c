@@ -36,14 +36,16 @@ struct poptOption vm_cli_options[] = {
 	{ "kernel", 'k', POPT_ARG_STRING, &vm_cli.kernel, 0,
 	  "kernel build tree, bzImage or vmlinux (default: the cached build)",
 	  "PATH" },
-	{ "topology", 't', POPT_ARG_STRING, &vm_cli.topology, 0,
-	  "CPU topology NnLlCcTt (default " DEFAULT_TOPOLOGY ")", "SPEC" },
+	{ "topology", 't', POPT_ARG_STRING, &vm_cli.topology, VM_CLI_TOPOLOGY,
+	  "CPU topology: a preset name (ktstr topo --presets) or NnLlCcTt (default "
+	  DEFAULT_TOPOLOGY ")", "NAME|SPEC" },
 	{ "memory", 'm', POPT_ARG_INT, &vm_cli.memory_mb, 0,
 	  "guest memory in MB (default 512)", "MB" },
 	{ "accel", 0, POPT_ARG_STRING, &vm_cli.accel, 0,
 	  "auto, kvm or tcg (default auto)", "ACCEL" },
-	{ "scheduler", 's', POPT_ARG_STRING, &vm_cli.scheduler, 0,
-	  "sched_ext scheduler: a built example name or a path", "SCHED" },
+	{ "scheduler", 's', POPT_ARG_STRING, &vm_cli.scheduler, VM_CLI_SCHEDULER,
+	  "sched_ext scheduler: a built example name or a path; "
+	  SCHED_KERNEL_DEFAULT " for none", "SCHED" },
 	{ "sched-args", 0, POPT_ARG_STRING, &vm_cli.sched_args, 0,
 	  "arguments for the scheduler", "ARGS" },
 	{ "include", 'i', POPT_ARG_STRING, NULL, VM_CLI_INCLUDE,
@@ -80,6 +82,15 @@ bool vm_cli_take(poptContext pc, int opt)
 	}
 	if (opt == VM_CLI_INCLUDE) {
 		strlist_push(&vm_cli.includes, poptGetOptArg(pc) ?: "");
+		return true;
+	}
+	/* popt stored the value; the gauntlet takes every one. */
+	if (opt == VM_CLI_TOPOLOGY) {
+		strlist_push(&vm_cli.topologies, vm_cli.topology ?: "");
+		return true;
+	}
+	if (opt == VM_CLI_SCHEDULER) {
+		strlist_push(&vm_cli.schedulers, vm_cli.scheduler ?: "");
 		return true;
 	}
 	return false;
@@ -143,18 +154,28 @@ static const char *kmod_for(const struct vm_setup *s)
 	return match ? s->paths.kmod : NULL;
 }
 
-static int setup_sched(struct vm_setup *s, char *err, size_t errlen)
+int vm_sched_pick(const struct vm_setup *s, const char *arg,
+		  struct sched_pick *p, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	if (!strcmp(arg, SCHED_KERNEL_DEFAULT)) {
+		snprintf(p->name, sizeof(p->name), "%s", SCHED_KERNEL_DEFAULT);
+		return 0;
+	}
+	if (kernel_sched_path(&s->kernel, s->paths.scheds, arg, p->host,
+			      sizeof(p->host), err, errlen))
+		return -1;
+	initramfs_guest_path(GUEST_SCHED_DIR, p->host, p->guest,
+			     sizeof(p->guest));
+	snprintf(p->name, sizeof(p->name), "%s", strrchr(p->host, '/') + 1);
+	return 0;
+}
+
+static int setup_sched_args(struct vm_setup *s, char *err, size_t errlen)
 {
 	const char **argv = NULL;
 	int argc = 0;
 
-	if (kernel_sched_path(&s->kernel, s->paths.scheds, vm_cli.scheduler,
-			      s->sched_host,
-			      sizeof(s->sched_host), err, errlen))
-		return -1;
-	initramfs_guest_path(GUEST_SCHED_DIR, s->sched_host, s->sched_guest,
-			     sizeof(s->sched_guest));
-	s->sched_name = strrchr(s->sched_host, '/') + 1;
 	if (vm_cli.sched_args && vm_cli.sched_args[0]) {
 		/* popt splits the string the way a shell would. */
 		int r = poptParseArgvString(vm_cli.sched_args, &argc, &argv);
@@ -171,17 +192,56 @@ static int setup_sched(struct vm_setup *s, char *err, size_t errlen)
 	return 0;
 }
 
+int vm_cli_check_memory(const struct topology *t, char *err, size_t errlen)
+{
+	if (vm_cli.memory_mb / t->nodes < VM_MIN_NODE_MB) {
+		snprintf(err, errlen,
+			 "--memory %d is too small for %u NUMA nodes: give at least %u MB",
+			 vm_cli.memory_mb, t->nodes, VM_MIN_NODE_MB * t->nodes);
+		return -1;
+	}
+	return 0;
+}
+
+int vm_setup_use(struct vm_setup *s, const struct topology *t,
+		 const char *name, const struct sched_pick *p)
+{
+	struct vm_opts *o = &s->opts;
+	char spec[TOPO_SPEC_MAX];
+	bool sched;
+
+	if (t != &o->cfg.topo)
+		o->cfg.topo = *t;
+	if (name != s->topo_name)
+		snprintf(s->topo_name, sizeof(s->topo_name), "%s", name);
+	if (p != &s->sched)
+		s->sched = *p;
+	sched = s->sched.host[0];
+	s->sched_name = sched ? s->sched.name : NULL;
+	o->rootfs.scheduler = sched ? s->sched.host : NULL;
+	o->job.sched_path = sched ? s->sched.guest : NULL;
+	topology_spec(&o->cfg.topo, spec, sizeof(spec));
+	strlist_free(&s->env);
+	if (strlist_pushf(&s->env, KTSTR_ENV_TOPOLOGY "=%s", spec) ||
+	    strlist_pushf(&s->env, KTSTR_ENV_SCHEDULER "=%s",
+			  sched ? s->sched.name : ""))
+		return -1;
+	o->job.env = &s->env;
+	return 0;
+}
+
 int vm_cli_resolve(struct vm_setup *s, bool interactive)
 {
 	struct vm_opts *o = &s->opts;
-	char err[1024], spec[64];
+	char err[1024];
 	enum accel accel;
 	const char *qemu;
 
 	memset(s, 0, sizeof(*s));
 	if (paths_init(&s->paths, err, sizeof(err)))
 		goto bad;
-	if (topology_parse(vm_cli.topology, &o->cfg.topo, err, sizeof(err)))
+	if (topo_resolve(vm_cli.topology, &o->cfg.topo, s->topo_name,
+			 sizeof(s->topo_name), err, sizeof(err)))
 		goto bad;
 	if (accel_parse(vm_cli.accel, &accel)) {
 		snprintf(err, sizeof(err),
@@ -195,13 +255,8 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.memory_mb, VM_MIN_NODE_MB);
 		goto bad;
 	}
-	if (vm_cli.memory_mb / o->cfg.topo.nodes < VM_MIN_NODE_MB) {
-		snprintf(err, sizeof(err),
-			 "--memory %d is too small for %u NUMA nodes: give at least %u MB",
-			 vm_cli.memory_mb, o->cfg.topo.nodes,
-			 VM_MIN_NODE_MB * o->cfg.topo.nodes);
+	if (vm_cli_check_memory(&o->cfg.topo, err, sizeof(err)))
 		goto bad;
-	}
 	if (vm_cli.timeout_s < -1 || vm_cli.timeout_s == 0) {
 		snprintf(err, sizeof(err),
 			 "bad --timeout %d: expected a number of seconds above 0",
@@ -257,7 +312,9 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	if (kernel_pick(vm_cli.kernel, s->paths.fragment, &s->kernel, err,
 			sizeof(err)))
 		goto bad;
-	if (vm_cli.scheduler && setup_sched(s, err, sizeof(err)))
+	if (vm_sched_pick(s, vm_cli.scheduler ?: SCHED_KERNEL_DEFAULT,
+			  &s->sched, err, sizeof(err)) ||
+	    setup_sched_args(s, err, sizeof(err)))
 		goto bad;
 	if (check_includes())
 		return EXIT_USAGE;
@@ -269,11 +326,10 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 		goto bad;
 	}
 
-	topology_spec(&o->cfg.topo, spec, sizeof(spec));
-	strlist_pushf(&s->env, KTSTR_ENV_TOPOLOGY "=%s", spec);
-	strlist_pushf(&s->env, KTSTR_ENV_SCHEDULER "=%s",
-		      s->sched_name ? s->sched_name : "");
-
+	if (vm_setup_use(s, &o->cfg.topo, s->topo_name, &s->sched)) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto bad;
+	}
 	o->cfg.qemu = qemu;
 	o->cfg.kernel = s->kernel.image;
 	o->cfg.memory_mb = (unsigned int)vm_cli.memory_mb;
@@ -281,13 +337,10 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->rootfs.init = s->paths.agent;
 	o->rootfs.busybox = access("/usr/bin/busybox", X_OK) ? NULL :
 			    "/usr/bin/busybox";
-	o->rootfs.scheduler = vm_cli.scheduler ? s->sched_host : NULL;
 	o->rootfs.includes = &vm_cli.includes;
 	o->rootfs.kmod = kmod_for(s);
 	o->rootfs.ctl = access(s->paths.ctl, X_OK) ? NULL : s->paths.ctl;
-	o->job.env = &s->env;
 	o->job.interactive = interactive;
-	o->job.sched_path = vm_cli.scheduler ? s->sched_guest : NULL;
 	o->job.sched_args = &s->sched_args;
 	o->timeout_s = vm_cli.timeout_s > 0 ? (unsigned int)vm_cli.timeout_s :
 		       interactive ? 0 : DEFAULT_TIMEOUT_S;
@@ -308,7 +361,7 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->cfg.accel = accel;
 	if (vm_cli.verbose)
 		errmsg("kernel %s, topology %s, accel %s, scheduler %s",
-		       s->kernel.image, spec, accel_name(accel),
+		       s->kernel.image, s->topo_name, accel_name(accel),
 		       s->sched_name ? s->sched_name : "(kernel default)");
 	return 0;
 bad:

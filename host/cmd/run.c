@@ -18,106 +18,30 @@
 #include "util.h"
 #include "cmd/cli.h"
 #include "cmd/kselftest.h"
-#include "cmd/select.h"
+#include "cmd/prog_run.h"
+#include "cmd/test_args.h"
 #include "vm/accel.h"
 
-/*
- * A test program's result follows kselftest's rule (runner.sh): exit 0 is
- * ok, KSFT_SKIP is ok # SKIP, anything else is not ok # exit=N. The same
- * rule decides direct runs, where the kernel's own runner runs them.
- */
-#define KSFT_SKIP 4
-
-/*
- * Test output, re-emitted as a nested KTAP subtest: indented by four
- * spaces, so a kselftest program's own results become subtests.
- */
-struct diag {
-	char line[1024];
-	size_t len;
-	/* The test's own KTAP, followed to say what a failure cut short. */
-	unsigned int plan, results;
-	char running[128];	/* the subtest started and not finished */
-};
-
-/* kselftest_harness.h's lines: "1..N", "#  RUN  NAME ...", "ok N", "not ok N". */
-static void diag_follow(struct diag *d, const char *l)
+/* The program's own output, nested: indented by four spaces. */
+static void print_nested(void *ctx, const char *line)
 {
-	unsigned int n;
-	char name[128];
-
-	if (sscanf(l, "1..%u", &n) == 1) {
-		d->plan = n;
-	} else if (sscanf(l, "# RUN %127s", name) == 1) {
-		snprintf(d->running, sizeof(d->running), "%s", name);
-	} else if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
-		d->results++;
-		d->running[0] = '\0';
-	}
-}
-
-static void diag_flush(struct diag *d)
-{
-	if (!d->len)
-		return;
-	d->line[d->len] = '\0';
-	diag_follow(d, d->line);
-	printf("    %s\n", d->line);
-	d->len = 0;
-}
-
-/* The subtest running now: the failure report's step. */
-static const char *diag_step(void *ctx)
-{
-	const struct diag *d = ctx;
-
-	return d->running;
+	(void)ctx;
+	printf("    %s\n", line);
+	fflush(stdout);
 }
 
 /* One failure is reported once: what it stopped, not a failure per test. */
-static void diag_cut_short(const struct diag *d, const struct vm_result *r)
+static void cut_short(const struct ktap_follow *f, const struct vm_result *r)
 {
-	const char *step = r->step[0] ? r->step : d->running;
+	const char *step = r->step[0] ? r->step : f->running;
 
 	if (step[0])
 		printf("# %s during subtest %s\n", vm_outcome_name(r->outcome),
 		       step);
-	if (d->plan > d->results)
+	if (f->plan > f->results)
 		printf("# %u of %u subtests did not run because of it\n",
-		       d->plan - d->results, d->plan);
+		       f->plan - f->results, f->plan);
 }
-
-static void diag_output(void *ctx, int stream, const char *buf, size_t len)
-{
-	struct diag *d = ctx;
-
-	(void)stream;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if (c == '\n' || d->len == sizeof(d->line) - 2)
-			diag_flush(d);
-		if (c != '\n' && c != '\r')
-			d->line[d->len++] = (c < 0x20 && c != '\t') ? '?' :
-					    (char)c;
-	}
-	fflush(stdout);
-}
-
-/* Every program there, executable, before any VM boots. */
-static int check_tests(const struct selection *sel)
-{
-	for (size_t i = 0; i < sel->n; i++) {
-		if (access(sel->v[i].path, X_OK)) {
-			errmsg("test %s: %s; expected an executable test program",
-			       sel->v[i].path, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-enum test_result { TEST_PASS, TEST_SKIP, TEST_FAIL };
 
 /*
  * Run one test in a fresh VM; prints its KTAP result line, naming it
@@ -127,92 +51,29 @@ static enum test_result run_one(struct vm_setup *s, const char *test,
 				const struct strlist *args, const char *name,
 				unsigned int num, const char *out_root)
 {
-	struct strlist progs = STRLIST_INIT, argv = STRLIST_INIT;
-	char guest[PATH_MAX], out_dir[PATH_MAX];
-	struct diag d = { .len = 0, .plan = 0 };
 	struct vm_result *r = calloc(1, sizeof(*r));
-	enum test_result res = TEST_FAIL;
-	int expected;
+	char out_dir[PATH_MAX], why[300];
+	enum test_result res;
+	struct ktap_follow f;
 
 	if (!r)
 		return TEST_FAIL;
-	strlist_push(&progs, test);
-	initramfs_guest_path(GUEST_PROG_DIR, test, guest, sizeof(guest));
-	strlist_push(&argv, guest);
-	for (size_t i = 0; args && i < args->n; i++)
-		strlist_push(&argv, args->v[i]);
-	s->opts.rootfs.programs = &progs;
-	s->opts.job.argv = &argv;
-	s->opts.job.command = NULL;
-	s->opts.output = diag_output;
-	s->opts.output_ctx = &d;
-	s->opts.step = diag_step;
-	if (out_root) {
+	if (out_root)
 		snprintf(out_dir, sizeof(out_dir), "%s/%s", out_root, name);
-		s->opts.output_dir = out_dir;
-	}
-	vm_run(&s->opts, r);
-	diag_flush(&d);
-	expected = vm_cli_expected(r);
-	if (expected >= 0) {
-		/* A negative control: only the verdict it names passes it. */
-		if (expected)
-			printf("ok %u %s # expected %s\n", num, name,
-			       vm_outcome_name(r->outcome));
-		else
-			printf("not ok %u %s # expected %s, got %s\n", num, name,
-			       vm_cli.expect, vm_outcome_name(r->outcome));
-		res = expected ? TEST_PASS : TEST_FAIL;
-	} else if (r->outcome == VM_EXITED) {
-		if (r->exit_signal) {
-			printf("not ok %u %s # killed by signal %d\n", num, name,
-			       r->exit_signal);
-		} else if (r->exit_code == KSFT_SKIP) {
-			printf("ok %u %s # SKIP\n", num, name);
-			res = TEST_SKIP;
-		} else if (r->exit_code) {
-			printf("not ok %u %s # exit=%d\n", num, name,
-			       r->exit_code);
-		} else {
-			printf("ok %u %s\n", num, name);
-			res = TEST_PASS;
-		}
-	} else {
+	ktap_follow_init(&f, print_nested, NULL);
+	prog_run(s, test, args, out_root ? out_dir : NULL, &f, r);
+	res = prog_result(r, why, sizeof(why));
+	if (r->outcome != VM_EXITED && vm_cli_expected(r) < 0) {
 		for (char *line = strtok(r->detail, "\n"); line;
 		     line = strtok(NULL, "\n"))
 			printf("# %s\n", line);
-		diag_cut_short(&d, r);
-		printf("not ok %u %s # %s\n", num, name,
-		       vm_outcome_name(r->outcome));
+		cut_short(&f, r);
 	}
+	printf("%s %u %s%s%s\n", res == TEST_FAIL ? "not ok" : "ok", num, name,
+	       why[0] ? " # " : "", why);
 	fflush(stdout);
-	strlist_free(&progs);
-	strlist_free(&argv);
 	free(r);
 	return res;
-}
-
-/*
- * Tests that attach or replace a scheduler themselves find scx_simple in
- * /include, unless the user already included a file of that name.
- */
-static void ship_scheduler(const struct vm_setup *s)
-{
-	char path[PATH_MAX];
-
-	if (!s->kernel.tree[0])
-		return;
-	snprintf(path, sizeof(path), "%s/tools/sched_ext/build/bin/scx_simple",
-		 s->kernel.tree);
-	if (access(path, X_OK))
-		return;
-	for (size_t i = 0; i < vm_cli.includes.n; i++) {
-		const char *b = strrchr(vm_cli.includes.v[i], '/');
-
-		if (!strcmp(b ? b + 1 : vm_cli.includes.v[i], "scx_simple"))
-			return;
-	}
-	strlist_push(&vm_cli.includes, path);
 }
 
 /*
@@ -243,47 +104,6 @@ static enum test_result run_collection(struct vm_setup *s,
 	s->opts.rootfs.scheduler = sched;
 	s->opts.job.sched_path = sched_guest;
 	return res;
-}
-
-/*
- * What the arguments name: the default suite without TESTs and
- * collections; else paths and names over the suite, which is read only
- * if a name needs it. Then the -r filters of each program. 0, or
- * EXIT_USAGE after one line.
- */
-static int select_tests(struct selection *sel, struct suite *suite,
-			const struct strlist *args, bool collections,
-			struct strlist **filters)
-{
-	struct ktstr_paths paths;
-	bool names = !args->n && !collections;
-	char err[1024];
-
-	for (size_t i = 0; i < args->n; i++)
-		names |= !select_is_path(args->v[i]);
-	if (names && paths_init(&paths, err, sizeof(err))) {
-		errmsg("%s", err);
-		return EXIT_USAGE;
-	}
-	if (names && suite_open(suite, paths.selftests))
-		return EXIT_USAGE;
-	for (size_t i = 0; i < args->n; i++) {
-		if (select_arg(sel, suite, args->v[i], true, err, sizeof(err))) {
-			errmsg("run: %s", err);
-			return EXIT_USAGE;
-		}
-	}
-	if (!args->n && !collections && select_all(sel, suite))
-		return EXIT_USAGE;
-	if (check_tests(sel))
-		return EXIT_USAGE;
-	*filters = calloc(sel->n ?: 1, sizeof(**filters));
-	if (!*filters)
-		return EXIT_USAGE;
-	for (size_t i = 0; i < sel->n; i++)
-		if (select_filters(&sel->v[i], suite, &(*filters)[i]))
-			return EXIT_USAGE;
-	return 0;
 }
 
 /* A repeated test is NAME@K: '#' would start a KTAP directive. */
@@ -328,7 +148,7 @@ int cmd_run(int argc, const char **argv)
 	struct vm_setup s;
 	const char *arg;
 	int opt, status = EXIT_USAGE, sig;
-	char spec[64], name[NAME_MAX + 16];
+	char spec[TOPO_SPEC_MAX], name[NAME_MAX + 16];
 
 	memset(&s, 0, sizeof(s));
 	poptSetOtherOptionHelp(pc, "[OPTION...] [TEST...]");
@@ -356,7 +176,8 @@ int cmd_run(int argc, const char **argv)
 	}
 	while ((arg = poptGetArg(pc)))
 		strlist_push(&args, arg);
-	status = select_tests(&sel, &suite, &args, collections.n, &filters);
+	status = test_args_select("run", &sel, &suite, &args, collections.n,
+				  &filters);
 	if (status)
 		goto out;
 	/* Listing subtests took a moment: a ^C then stops here. */
@@ -370,7 +191,7 @@ int cmd_run(int argc, const char **argv)
 	status = vm_cli_resolve(&s, false);
 	if (status)
 		goto out;
-	ship_scheduler(&s);
+	prog_ship_scheduler(&s);
 	status = EXIT_USAGE;
 	if (kselftest_path) {
 		if (kselftest_open(&k, kselftest_path))
@@ -433,11 +254,7 @@ totals:
 	       ran - failed - skipped, failed, skipped);
 	status = failed ? 1 : 0;
 out:
-	for (size_t i = 0; filters && i < sel.n; i++)
-		strlist_free(&filters[i]);
-	free(filters);
-	selection_free(&sel);
-	suite_close(&suite);
+	test_args_free(&sel, &suite, filters);
 	kselftest_close(&k);
 	strlist_free(&collections);
 	strlist_free(&args);

@@ -1,41 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr topo SPEC: show the CPU, LLC and NUMA layout a spec yields.
+ * ktstr topo NAME|SPEC: show the CPU, LLC and NUMA layout a preset or a
+ * spec yields. ktstr topo --presets: the named topologies.
  */
 #include <stdio.h>
 
 #include "util.h"
 #include "cmd/cli.h"
-#include "vm/topology.h"
+#include "vm/topo_presets.h"
 
 int cmd_topo(int argc, const char **argv)
 {
-	struct poptOption table[] = { POPT_AUTOHELP POPT_TABLEEND };
+	int presets = 0;
+	struct poptOption table[] = {
+		{ "presets", 0, POPT_ARG_NONE, &presets, 0,
+		  "list the named topologies: name, spec, CPUs, nodes, LLCs, SMT",
+		  NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
 	poptContext pc = poptGetContext("ktstr topo", argc, argv, table, 0);
+	int opt, status = EXIT_USAGE;
 	struct topology t;
-	const char *spec;
-	char err[300];
-	int opt;
+	const char *arg;
+	char err[400];
 
-	poptSetOtherOptionHelp(pc, "SPEC");
+	poptSetOtherOptionHelp(pc, "[--presets | NAME | SPEC]");
 	while ((opt = poptGetNextOpt(pc)) > 0)
 		;
 	if (opt < -1) {
-		errmsg("topo: %s: %s", poptBadOption(pc, 0), poptStrerror(opt));
-		return EXIT_USAGE;
+		errmsg("topo: %s: %s; see 'ktstr topo --help'",
+		       poptBadOption(pc, 0), poptStrerror(opt));
+		goto out;
 	}
-	spec = poptGetArg(pc);
-	if (!spec || poptPeekArg(pc)) {
-		errmsg("topo: expected exactly one SPEC, e.g. 'ktstr topo 2n4l2c2t'");
-		poptFreeContext(pc);
-		return EXIT_USAGE;
+	arg = poptGetArg(pc);
+	if (presets) {
+		if (arg) {
+			errmsg("topo: --presets takes no NAME or SPEC; give one or the other");
+			goto out;
+		}
+		topo_presets_print(stdout);
+		status = 0;
+		goto out;
 	}
-	if (topology_parse(spec, &t, err, sizeof(err))) {
+	if (!arg || poptPeekArg(pc)) {
+		errmsg("topo: expected exactly one preset NAME or SPEC, e.g. 'ktstr topo 2n4l2c2t' (names: 'ktstr topo --presets')");
+		goto out;
+	}
+	if (topo_resolve(arg, &t, NULL, 0, err, sizeof(err))) {
 		errmsg("%s", err);
-		poptFreeContext(pc);
-		return EXIT_USAGE;
+		goto out;
 	}
 	topology_print(&t, stdout);
+	status = 0;
+out:
 	poptFreeContext(pc);
-	return 0;
+	return status;
 }

@@ -18,7 +18,6 @@ static int push_memory(const struct vm_config *c, struct strlist *a,
 {
 	const struct topology *t = &c->topo;
 	unsigned int per_node = c->memory_mb / t->nodes;
-	unsigned int sockets_per_node = t->llcs / t->nodes;
 	int r = 0;
 
 	if (per_node < VM_MIN_NODE_MB) {
@@ -39,10 +38,11 @@ static int push_memory(const struct vm_config *c, struct strlist *a,
 		r |= strlist_push(a, "-numa");
 		r |= strlist_pushf(a, "node,nodeid=%u,memdev=ram%u", n, n);
 	}
+	/* Sockets may go to any node: nodes of different sizes are that. */
 	for (unsigned int s = 0; s < t->llcs; s++) {
 		r |= strlist_push(a, "-numa");
 		r |= strlist_pushf(a, "cpu,node-id=%u,socket-id=%u",
-				   s / sockets_per_node, s);
+				   topology_llc_node(t, s), s);
 	}
 	return r;
 }

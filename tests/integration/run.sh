@@ -133,6 +133,73 @@ check "bad input: --repeat 0" names_error 'bad --repeat 0: expected'
 check "bad input: --repeat 1001" names_error 'bad --repeat 1001'
 rm -f "$work/out" "$work/err"
 
+# --- topology presets, the gauntlet's plan and shards (no VM) ---------------
+"$K" topo --presets >"$work/out" 2>"$work/err"; rc=$?
+check "ktstr topo --presets: a line per preset, 2 to 252 CPUs, SMT, 2+ LLCs, 2 and 4 nodes, nodes of different sizes, large ones opt-in" \
+	test "$rc" -eq 0 -a "$(python3 - "$work/out" <<'PY'
+import sys
+rows = [l.split(None, 7) for l in open(sys.argv[1]).read().splitlines()]
+head, rows = rows[0], rows[1:]
+ok = head[:7] == ["name", "spec", "cpus", "nodes", "llcs", "smt", "set"]
+cpus = [int(r[2]) for r in rows]
+ok = ok and min(cpus) == 2 and max(cpus) == 252
+ok = ok and any(r[5] == "yes" for r in rows) and any(int(r[4]) >= 2 for r in rows)
+ok = ok and {2, 4} <= {int(r[3]) for r in rows}
+ok = ok and any("+" in r[1] and r[6] == "default" for r in rows)
+ok = ok and all(r[6] == "opt-in" for r in rows if int(r[2]) > 8)
+print("yes" if ok else "no")
+PY
+)" = yes
+"$K" topo asym >"$work/out" 2>"$work/err"; rc=$?
+check "ktstr topo asym: node 0 holds CPUs 0-5 in 3 LLCs, node 1 CPUs 6-7 in 1" \
+	eval 'test "$rc" -eq 0 && grep -q "^topology 2n3+1l2c1t: 8 CPUs, 2 NUMA nodes, 4 LLCs.*nodes of different sizes" "$work/out" &&
+	      grep -qx "node 0: cpus 0-5 (3 LLCs)" "$work/out" && grep -qx "node 1: cpus 6-7 (1 LLC)" "$work/out"'
+"$K" topo 2n3+1+1l1c1t >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: ktstr topo with more per-node LLC counts than nodes" \
+	names_error '3 per-node LLC counts for 2 NUMA nodes'
+"$K" gauntlet --plan --accel "$ACCEL" >"$work/plan" 2>"$work/err"; rc=$?
+ndefault=$("$K" topo --presets | grep -c ' default ')
+nsub=$("$K" list | grep -c :)
+check "gauntlet --plan: one line per subtest x default preset x eevdf, not-applicable ones marked, nothing booted" \
+	eval 'test "$rc" -eq 0 -a ! -s "$work/err" &&
+	      [ "$(wc -l <"$work/plan")" -eq $((nsub * ndefault)) ] &&
+	      grep -qx "scenarios:canned.numa_spanning.passes tiny eevdf # not applicable: needs 2+ NUMA nodes, has 1" "$work/plan" &&
+	      grep -qx "scenarios:canned.numa_spanning.passes numa2 eevdf" "$work/plan" &&
+	      grep -qx "topology:topo.numa_nodes asym eevdf" "$work/plan" &&
+	      ! grep -q " large " "$work/plan"'
+for s in 1 2 3; do
+	"$K" gauntlet --plan --accel "$ACCEL" --shard $s/3 >"$work/plan.$s" 2>>"$work/err"
+done
+check "gauntlet --plan --shard K/3: the three shards are disjoint and together the plan" \
+	eval '[ -s "$work/plan.1" -a -s "$work/plan.2" -a -s "$work/plan.3" ] &&
+	      [ -z "$(cat "$work"/plan.[123] | sort | uniq -d)" ] &&
+	      [ "$(cat "$work"/plan.[123] | sort)" = "$(sort "$work/plan")" ] &&
+	      [ "$(cat "$work"/plan.[123])" = "$(cat "$work/plan")" ]'
+kpath=$("$K" kernel path)
+XDG_CACHE_HOME="$work/xdg-plan" "$K" gauntlet --plan --kernel "$kpath" --accel "$ACCEL" -j 1 \
+	--budget 2m --topology tiny --scheduler eevdf 'scenarios:canned.*' >"$work/out" 2>"$work/err"; rc=$?
+check "gauntlet --plan --budget 2m -j 1 with no durations recorded: a 15 s boot and 30 s a cell fit 3 cells; not-applicable cells cost nothing and are listed" \
+	eval 'test "$rc" -eq 0 -a "$(grep -vc "# not applicable" "$work/out")" -eq 3 &&
+	      grep -qx "scenarios:canned.numa_spanning.passes tiny eevdf # not applicable: needs 2+ NUMA nodes, has 1" "$work/out" &&
+	      grep -q "budget 2m: 3 of [0-9]* cells that apply fit" "$work/err"'
+gauntlet_error() {
+	"$K" gauntlet --plan --accel "$ACCEL" "$@" >"$work/out" 2>"$work/err"; rc=$?
+}
+gauntlet_error -j 0
+check "bad input: gauntlet -j 0" names_error 'bad -j 0: expected 1 to'
+gauntlet_error --budget 30
+check "bad input: gauntlet --budget without a unit" names_error 'bad --budget "30": expected a duration'
+gauntlet_error --shard 4/3
+check "bad input: gauntlet --shard 4/3" names_error 'bad --shard "4/3": expected K/N'
+gauntlet_error --topology tinyy
+check "bad input: gauntlet --topology with an unknown preset points to ktstr topo --presets" \
+	names_error 'unknown topology "tinyy".*ktstr topo --presets'
+gauntlet_error --scheduler scx_nosuch
+check "bad input: gauntlet --scheduler scx_nosuch" names_error 'scx_nosuch'
+gauntlet_error --expect sched-error
+check "bad input: gauntlet --expect" names_error 'expect is for one run'
+rm -f "$work/out" "$work/err"
+
 # --- topo ------------------------------------------------------------------
 "$K" topo 2n4l2c2t >"$work/out"
 check "topo 2n4l2c2t lists 16 CPUs, 2 nodes, 4 LLCs" \
@@ -502,6 +569,100 @@ check "ktstr run --repeat 2 'scenarios:canned.steady.*': scenarios@1 and scenari
 	      [ "$(grep -cx "    ok 1 canned.steady.passes" "$work/out")" -eq 2 ] &&
 	      ! grep -q "did not run" "$work/out" &&
 	      grep -q "^# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\$" "$work/out"'
+
+# The gauntlet: 2 subtests x 2 topologies x 2 schedulers, 2 VMs at once.
+# numa_spanning needs two nodes: on tiny it is not applicable, counted
+# as such and never as a pass.
+rm -rf "$work/g" "$work/g.xml"
+XDG_CACHE_HOME="$work/xdg-g" "$K" gauntlet --kernel "$kpath" --accel "$ACCEL" -j 2 \
+	--topology tiny --topology numa2 --scheduler eevdf --scheduler scx_simple \
+	'scenarios:canned.steady.*' 'scenarios:canned.numa_spanning.*' \
+	--junit "$work/g.xml" --output-dir "$work/g" >"$work/out" 2>"$work/err"
+rc=$?
+check "gauntlet -j 2, 2 topologies x 2 schedulers: KTAP with a subtest per cell, 6 pass, the 2 on tiny not applicable, counted apart" \
+	eval 'test "$rc" -eq 0 && [ "$(head -1 "$work/out")" = "KTAP version 1" ] &&
+	      grep -qx "1\.\.8" "$work/out" &&
+	      [ "$(grep -cE "^ok [0-9]+ scenarios:canned\.(steady|numa_spanning)\.passes/(tiny|numa2)/(eevdf|scx_simple)\$" "$work/out")" -eq 6 ] &&
+	      grep -qE "^ok [0-9]+ scenarios:canned.numa_spanning.passes/tiny/eevdf # SKIP not applicable: needs 2\+ NUMA nodes, has 1\$" "$work/out" &&
+	      grep -qE "^ok [0-9]+ scenarios:canned.numa_spanning.passes/tiny/scx_simple # SKIP not applicable: " "$work/out" &&
+	      ! grep -q "not ok" "$work/out" &&
+	      grep -qx "# Totals: pass:6 fail:0 xfail:0 xpass:0 skip:2 error:0" "$work/out" &&
+	      grep -qx "# gauntlet: pass:6 fail:0 skip:0 not-applicable:2 not-run:0" "$work/out" &&
+	      grep -qE "^# tiny +scx_simple +1 +0 +0 +1 +0\$" "$work/out" &&
+	      grep -qE "^# numa2 +eevdf +2 +0 +0 +0 +0\$" "$work/out"'
+check "gauntlet --junit: JUnit XML (xml.etree) with a suite per topology/scheduler, 8 cases, 2 skipped as not applicable" \
+	test "$(python3 - "$work/g.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = root.findall("testsuite")
+cases = root.findall("testsuite/testcase")
+skipped = [c for c in cases if c.find("skipped") is not None]
+ok = root.tag == "testsuites" and root.get("tests") == "8"
+ok = ok and root.get("failures") == "0" and root.get("skipped") == "2"
+ok = ok and sorted(s.get("name") for s in suites) == [
+    "numa2/eevdf", "numa2/scx_simple", "tiny/eevdf", "tiny/scx_simple"]
+ok = ok and len(cases) == 8 and len(skipped) == 2
+ok = ok and all(c.get("name") == "scenarios:canned.numa_spanning.passes" and
+                c.find("skipped").get("message").startswith("not applicable: needs 2+ NUMA nodes")
+                for c in skipped)
+ok = ok and all(float(c.get("time")) > 0 for c in cases if c.find("skipped") is None)
+print("yes" if ok else "no")
+PY
+)" = yes
+check "gauntlet --output-dir: a JSON sidecar per cell (verdict, duration, topology, scheduler, kernel, measurements); durations kept for --budget" \
+	test "$(python3 - "$work/g" "$work/xdg-g/ktstr/durations.json" <<'PY'
+import glob, json, sys
+d = sys.argv[1]
+cells = {f: json.load(open(f)) for f in glob.glob(d + "/*/*/*.json")}
+ok = len(cells) == 8
+for f, c in cells.items():
+    ok = ok and c["topology"]["name"] in ("tiny", "numa2")
+    ok = ok and c["scheduler"] in ("eevdf", "scx_simple") and c["kernel"]["image"]
+    if c["verdict"] == "pass":
+        ok = ok and c["duration_s"] > 0 and c["measurements"]["verdict"] == "pass"
+        ok = ok and c["measurements"]["name"] in ("steady", "numa_spanning")
+    else:
+        ok = ok and c["verdict"] == "not-applicable" and c["topology"]["nodes"] == 1
+s = json.load(open(d + "/numa2/scx_simple/scenarios:canned.steady.passes.json"))
+ok = ok and s["topology"]["spec"] == "2n2l2c1t" and s["accel"] in ("tcg", "kvm")
+dur = json.load(open(sys.argv[2]))
+acc = dur[s["accel"]]
+ok = ok and len(acc["cells"]) == 6 and "scenarios:canned.steady.passes/2n2l2c1t/scx_simple" in acc["cells"]
+ok = ok and len(acc["boots"]) == 4
+print("yes" if ok else "no")
+PY
+)" = yes
+check "gauntlet: nothing left behind" eval '! leftovers'
+
+# Ctrl-C: every VM stops, what finished is reported, nothing is left.
+rm -rf "$work/gi" "$work/gi.xml"
+XDG_CACHE_HOME="$work/xdg-gi" "$K" gauntlet --kernel "$kpath" --accel "$ACCEL" -j 2 \
+	--topology tiny --topology llcs 'scenarios:canned.*' \
+	--junit "$work/gi.xml" --output-dir "$work/gi" >"$work/out" 2>"$work/err" &
+pid=$!
+for _ in $(seq 300); do
+	grep -qE "^ok [0-9]+ scenarios:canned\.[a-z_]+\.passes/[a-z]+/eevdf\$" "$work/out" && break
+	sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "SIGINT to a gauntlet stops every VM, reports what finished and exits 130" \
+	eval 'test "$rc" -eq 130 && grep -q "^# interrupted by .*cells did not run; every VM was stopped" "$work/out" &&
+	      grep -qE "^ok [0-9]+ scenarios:canned\..*/eevdf\$" "$work/out" &&
+	      grep -qE "^# gauntlet: pass:[1-9][0-9]* fail:0 skip:0 not-applicable:[0-9]+ not-run:[1-9]" "$work/out" &&
+	      python3 -c "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])" "$work/gi.xml"'
+check "nothing left after SIGINT to a gauntlet" eval '! leftovers'
+
+# The asymmetric preset boots, and the guest sees each node's own size.
+"$K" run --accel "$ACCEL" --topology asym topology >"$work/out" 2>"$work/err"
+rc=$?
+check "--topology asym (2n3+1l2c1t) boots: node 0 with CPUs 0-5, node 1 with 6-7, LLCs and scheduler domains as declared" \
+	eval 'test "$rc" -eq 0 && grep -q "^# ktstr: topology 2n3+1l2c1t" "$work/out" &&
+	      grep -qx "    ok 2 topo.numa_nodes" "$work/out" &&
+	      grep -qx "    ok 5 topo.sched_domains" "$work/out" &&
+	      grep -qx "ok 1 topology" "$work/out"'
 
 "$K" run --accel "$ACCEL" "$top/tests/integration/failing-test.sh" >"$work/out" 2>"$work/err"
 rc=$?
