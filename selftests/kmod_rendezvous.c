@@ -67,6 +67,17 @@ TEST_F(rdv, snapshot_sees_pinned_spinners)
 	int first = cpus > 1 ? 1 : 0;	/* leave CPU 0 to us if we can */
 
 	ASSERT_NE(NULL, s);
+	/*
+	 * Stay on CPU 0 ourselves: left free, a scheduler may run us on a
+	 * spinner's CPU at the snapshot, with the spinner waiting elsewhere.
+	 */
+	if (first) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	}
 	for (int c = first; c < cpus && self->nr_spinners < MAX_SPINNERS; c++) {
 		pid_t pid = spin_on(c);
 
