@@ -246,8 +246,9 @@ static size_t *batches(const struct plan *p, size_t first, size_t end,
 
 /*
  * Which cells of [first, end) run: all that apply, or what fits
- * --budget. Not-applicable cells cost nothing and are always reported.
- * Returns the estimated seconds of the run.
+ * --budget (@budget_s > 0). Not-applicable cells cost nothing and are
+ * always reported. Returns the estimated seconds of the run with
+ * g->slots VMs at once, or -1 without memory.
  */
 static double choose(struct gauntlet *g, size_t first, size_t end,
 		     double budget_s)
@@ -255,7 +256,7 @@ static double choose(struct gauntlet *g, size_t first, size_t end,
 	const struct plan *p = &g->plan;
 	struct budget_cell *bc = calloc(p->ncells ?: 1, sizeof(*bc));
 	size_t nb, n = 0, *batch = batches(p, first, end, &nb);
-	double *boot = calloc(nb ?: 1, sizeof(*boot)), est = 0;
+	double *boot = calloc(nb ?: 1, sizeof(*boot)), est = -1;
 	size_t *idx = calloc(p->ncells ?: 1, sizeof(*idx));
 	double *est_k = calloc(p->ncells ?: 1, sizeof(*est_k));
 	char key[PLAN_TEST_MAX + 2 * TOPO_SPEC_MAX];
@@ -279,20 +280,23 @@ static double choose(struct gauntlet *g, size_t first, size_t end,
 		boot[batch[i]] = durations_boot(&g->dur, key);
 		idx[n++] = i;
 	}
-	est = budget_choose(bc, n, boot, nb,
-			    budget_s > 0 ? budget_s * g->slots : BUDGET_MAX_S *
-			    (double)(n + 1));
+	if (budget_s > 0)
+		budget_choose(bc, n, boot, nb, budget_s * g->slots);
+	else
+		for (size_t k = 0; k < n; k++)
+			bc[k].chosen = true;
+	budget_estimate(bc, n, boot, nb, est_k);
+	est = 0;
 	for (size_t k = 0; k < n; k++) {
 		g->in_run[idx[k]] = bc[k].chosen;
 		g->fit += bc[k].chosen;
-	}
-	budget_estimate(bc, n, boot, nb, est_k);
-	for (size_t k = 0; k < n; k++)
 		g->est[idx[k]] = est_k[k];
+		est += bc[k].chosen ? est_k[k] : 0;
+	}
 	est /= g->slots;
-out:
 	for (size_t i = first; i < end; i++)
 		g->nrun += g->in_run[i];
+out:
 	free(bc);
 	free(batch);
 	free(boot);
@@ -561,13 +565,16 @@ static void kernel_release(struct gauntlet *g)
 	rstrip(g->release);
 }
 
-/* What --budget left: "3 of 26 cells that apply fit, about 2 min with -j 1". */
+/* What --budget left: "3 of 26 cells that apply fit, about 1m45s with -j 1". */
 static void budget_note(const struct gauntlet *g, const char *budget,
 			double est_s, char *buf, size_t len)
 {
+	char eta[32];
+
+	progress_duration(est_s, eta, sizeof(eta));
 	snprintf(buf, len,
-		 "--budget %s: %zu of %zu cells that apply fit, about %.0f min with -j %u",
-		 budget, g->fit, g->applies, est_s / 60, g->slots);
+		 "--budget %s: %zu of %zu cells that apply fit, about %s with -j %u",
+		 budget, g->fit, g->applies, eta, g->slots);
 }
 
 static void print_header(const struct gauntlet *g, const char *shard,
@@ -717,6 +724,10 @@ int cmd_gauntlet(int argc, const char **argv)
 			   accel_name(g->s.opts.cfg.accel)))
 		goto out;
 	est_s = choose(g, first, end, budget_s);
+	if (est_s < 0) {
+		errmsg("out of memory");
+		goto out;
+	}
 	if (plan_only) {
 		for (size_t i = first; i < end; i++)
 			if (g->in_run[i])

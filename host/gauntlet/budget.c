@@ -136,14 +136,16 @@ void budget_estimate(const struct budget_cell *c, size_t n,
 				BUDGET_GUESS_CELL_S);
 	boot_guess = mean_known(boot_s, nbatches, sizeof(*boot_s),
 				BUDGET_GUESS_BOOT_S);
+	/* The boot is shared by the cells that run in its VM. */
 	for (size_t i = 0; i < n; i++)
-		size[c[i].batch]++;
+		size[c[i].batch] += c[i].chosen;
 	for (size_t i = 0; i < n; i++) {
 		double boot = boot_s[c[i].batch] >= 0 ? boot_s[c[i].batch] :
 			      boot_guess;
+		size_t k = size[c[i].batch] ?: 1;
 
 		est[i] = (c[i].cost_s >= 0 ? c[i].cost_s : cell_guess) +
-			 boot / (double)size[c[i].batch];
+			 boot / (double)k;
 	}
 	free(size);
 }

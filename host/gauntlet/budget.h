@@ -40,7 +40,8 @@ double budget_choose(struct budget_cell *c, size_t n, const double *boot_s,
 
 /*
  * Each cell's expected seconds into @est: its cost (or the guess) and
- * its share of its batch's boot. For the progress line's estimate.
+ * its share of its batch's boot, shared by the batch's chosen cells.
+ * For the estimates the gauntlet prints and its progress line.
  */
 void budget_estimate(const struct budget_cell *c, size_t n,
 		     const double *boot_s, size_t nbatches, double *est);

@@ -29,7 +29,7 @@ void progress_cell(struct progress *p, double work_s, bool failed)
 	p->done_s += work_s;
 }
 
-static void duration(double s, char *buf, size_t len)
+void progress_duration(double s, char *buf, size_t len)
 {
 	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
 
@@ -59,7 +59,7 @@ void progress_text(const struct progress *p, uint64_t now, char *buf,
 	if (left < 0 && p->done < p->total)
 		left = 0;
 	if (left >= 0)
-		duration(left, eta, sizeof(eta));
+		progress_duration(left, eta, sizeof(eta));
 	snprintf(buf, len, "gauntlet: %zu/%zu cells, %zu failed%s%s%s",
 		 p->done, p->total, p->failed, left >= 0 ? ", about " : "",
 		 left >= 0 ? eta : "", left >= 0 ? " left" : "");

@@ -28,6 +28,8 @@ void progress_cell(struct progress *p, double work_s, bool failed);
 /* "12/40 cells, 1 failed, about 3m20s left" */
 void progress_text(const struct progress *p, uint64_t now_ns, char *buf,
 		   size_t len);
+/* "42s", "3m20s", "1h05m". */
+void progress_duration(double s, char *buf, size_t len);
 /* Redraw the line (when on). */
 void progress_draw(struct progress *p);
 /* Take the line away before other output (when on). */

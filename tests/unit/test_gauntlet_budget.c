@@ -101,16 +101,18 @@ TEST(never_run_first)
 TEST(estimates_share_the_boot)
 {
 	struct budget_cell c[] = {
-		{ .cost_s = 2, .batch = 0 },
-		{ .cost_s = 4, .batch = 0 },
-		{ .cost_s = -1, .batch = 1 },
+		{ .cost_s = 2, .batch = 0, .chosen = true },
+		{ .cost_s = 4, .batch = 0, .chosen = true },
+		{ .cost_s = -1, .batch = 1, .chosen = true },
+		{ .cost_s = 6, .batch = 0 },
 	};
-	double boot[] = { 10, -1 }, est[3];
+	double boot[] = { 10, -1 }, est[4];
 
-	budget_estimate(c, 3, boot, 2, est);
-	EXPECT_EQ(7, (int)est[0]);	/* 2 + 10 / 2 */
+	budget_estimate(c, 4, boot, 2, est);
+	EXPECT_EQ(7, (int)est[0]);	/* 2 + 10 / 2: the cell left out pays none */
 	EXPECT_EQ(9, (int)est[1]);
-	EXPECT_EQ(13, (int)est[2]);	/* mean 3 + boot mean 10 */
+	EXPECT_EQ(14, (int)est[2]);	/* mean 4 + boot mean 10 */
+	EXPECT_EQ(11, (int)est[3]);
 }
 
 FIXTURE(store) {
