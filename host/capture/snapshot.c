@@ -104,8 +104,7 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 		  const struct guest_view *g, char *err, size_t errlen)
 {
 	struct timespec now;
-	struct kaddr k = { 0 };
-	uint64_t v, t0;
+	uint64_t t0;
 	char *regs;
 
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -119,8 +118,18 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 	free(regs);
 	s->regs_ns = now_ns() - t0;
 	t0 = now_ns();
+	snapshot_read_guest(s, g);
+	s->read_ns = now_ns() - t0;
+	return 0;
+}
+
+void snapshot_read_guest(struct snapshot *s, const struct guest_view *g)
+{
+	struct kaddr k = { 0 };
+	uint64_t v;
+
 	if (!g->have_layout)
-		return 0;	/* registers only: no kmod layout */
+		return;	/* registers only: no kmod layout */
 	k.mem = &g->mem;
 	k.page_offset_base = g->layout.page_offset_base;
 	k.phys_base = g->layout.phys_base;
@@ -138,8 +147,6 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 		s->cold_ok = !cold_read(g, &k, s->tag, &s->cold_value,
 					s->cold_err, sizeof(s->cold_err));
 	}
-	s->read_ns = now_ns() - t0;
-	return 0;
 }
 
 /* enum scx_ops_enable_state of 6.12. */
@@ -242,13 +249,9 @@ static json_object *vcpu_json(const struct snapshot *s,
 	return o;
 }
 
-long snapshot_write(const struct snapshot *s, const struct guest_view *g,
-		    const char *dir, char *err, size_t errlen)
+json_object *snapshot_json(const struct snapshot *s, const struct guest_view *g)
 {
 	json_object *o = json_object_new_object(), *cpus, *vcpus;
-	char path[4200];
-	const char *text;
-	long size;
 
 	json_object_object_add(o, "id", json_object_new_uint64(s->id));
 	json_object_object_add(o, "trigger", json_object_new_string(s->trigger));
@@ -293,6 +296,16 @@ long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 	for (unsigned int c = 0; c < s->nr_vcpus; c++)
 		json_object_array_add(vcpus, vcpu_json(s, g, c));
 	json_object_object_add(o, "vcpus", vcpus);
+	return o;
+}
+
+long snapshot_write(const struct snapshot *s, const struct guest_view *g,
+		    const char *dir, char *err, size_t errlen)
+{
+	json_object *o = snapshot_json(s, g);
+	char path[4200];
+	const char *text;
+	long size;
 
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	size = (long)strlen(text);

@@ -25,6 +25,8 @@
 #include "capture/qmp.h"
 #include "capture/regs.h"
 
+struct json_object;
+
 #define SNAP_MAX_CPUS 256
 #define SNAP_MAX_RUNNABLE 8	/* runnable tasks listed per CPU */
 
@@ -76,6 +78,15 @@ struct snapshot {
 /* Read everything; call only while the VM is frozen. */
 int snapshot_take(struct snapshot *s, struct qmp *q,
 		  const struct guest_view *g, char *err, size_t errlen);
+/*
+ * The guest-memory part of snapshot_take(): @s->vcpu[] (for a CR3) and
+ * @s->tag (for a cold read) already set. Never fails: what is not
+ * readable is marked so in @s.
+ */
+void snapshot_read_guest(struct snapshot *s, const struct guest_view *g);
+/* The snapshot as JSON (the schema above); the caller puts it. */
+struct json_object *snapshot_json(const struct snapshot *s,
+				  const struct guest_view *g);
 /* Write <dir>/snapshot-<id>.json; returns its size in bytes or -1. */
 long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 		    const char *dir, char *err, size_t errlen);
