@@ -107,6 +107,11 @@ test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c selftests/li
 test_topology_SRCS	:= host/vm/topology.c host/vm/topo_presets.c host/vm/qemu_args.c lib/strlist.c lib/util.c
 test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
 test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
+CAPTURE_READ_SRCS	:= host/capture/snapshot.c host/capture/guestview.c host/capture/guestmem.c \
+			   host/capture/kaddr.c host/capture/coldread.c host/capture/regs.c \
+			   host/capture/qmp.c host/capture/symbolize.c lib/util.c lib/ktstr_fields.c \
+			   selftests/lib/file.c
+test_hostile_guest_SRCS	:= tests/fuzz/guest_image.c $(CAPTURE_READ_SRCS)
 test_kevents_SRCS	:= host/vm/kevents.c
 test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
