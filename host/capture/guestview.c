@@ -20,6 +20,13 @@ int guest_view_set_layout(struct guest_view *g, const void *data,
 			 sizeof(i), KTSTR_ABI_VERSION);
 		return -1;
 	}
+	/* kaddr_read() translates a page at a time: the direct map must start on one. */
+	if (i.page_offset_base % KADDR_PAGE_SIZE) {
+		snprintf(err, errlen,
+			 "guest sent a kernel layout whose page_offset_base 0x%llx is not page-aligned",
+			 (unsigned long long)i.page_offset_base);
+		return -1;
+	}
 	i.release[sizeof(i.release) - 1] = '\0';
 	printable_ascii(i.release);	/* it reaches JSON and terminals */
 	g->layout = i;

@@ -145,6 +145,22 @@ TEST_F(guest, layout_message_at_an_odd_address)
 	}
 }
 
+/*
+ * Found by the fuzzer: with the direct map starting mid-page, a read
+ * translated its first byte and took the rest of the page as contiguous.
+ */
+TEST_F(guest, unaligned_page_offset_base_is_refused)
+{
+	char err[256];
+
+	self->layout.page_offset_base += 0x10;
+	ASSERT_NE(0, gi_view(&self->gi, &self->g, &self->layout,
+			     sizeof(self->layout), err, sizeof(err)));
+	EXPECT_STREQ("guest sent a kernel layout whose page_offset_base 0xffff888000000010 is not page-aligned",
+		     err);
+	EXPECT_FALSE(self->g.have_layout);
+}
+
 /* Guest text reaches JSON, which must be UTF-8, and terminals. */
 TEST_F(guest, guest_text_is_made_printable)
 {
