@@ -178,8 +178,10 @@ static void run(struct gi_case *c)
 	printable(line, sizeof(line), "longest wait");
 	snapshot_summary(&snap, line, sizeof(line));
 	printable(line, sizeof(line), "summary");
-	k.page_offset_base = c->layout.page_offset_base;
-	k.phys_base = c->layout.phys_base;
+	if (g.have_layout) {	/* as the capture translates */
+		k.page_offset_base = g.layout.page_offset_base;
+		k.phys_base = g.layout.phys_base;
+	}
 	k.cr3 = c->vcpu[0].cr3;
 	k.la57 = c->vcpu[0].cr4 & CR4_LA57;
 	probe(&k, c->probe_pa, c->probe_va);
