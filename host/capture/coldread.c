@@ -48,7 +48,7 @@ uint64_t cold_find_task(const struct guest_view *g, const struct kaddr *k,
 			return task;
 		/*
 		 * A loop that misses init_task comes back to the node marked
-		 * at the last power of two (Brent): within twice its length.
+		 * at the last power of two (Brent): soon after it closes.
 		 */
 		if (!(i & (i + 1)))
 			mark = next;
