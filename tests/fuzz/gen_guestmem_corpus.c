@@ -119,6 +119,8 @@ static void layouts(void)
 	op(GI_OP_LAYOUT64, U64(addr[KTSTR_ADDR_INIT_TASK]), 0);
 	op(GI_OP_LAYOUT64, U64(page_offset_base), 0);
 	seed("addresses-gone");
+	op(GI_OP_LAYOUT64, U64(page_offset_base), 0xffffc90000002010ull);
+	seed("page-offset-base-unaligned");
 	op(GI_OP_LAYOUT64, U64(release), 0x41a9c3ff1b5b324aull);
 	seed("release-not-utf8");
 	op(GI_OP_LAYOUT32, U32(abi_version), 2);
