@@ -7,9 +7,10 @@
 #                     ktstr's own schedulers (selftests/scheds)
 #   make kernel       build (or reuse) the cached kernel under test
 #   make unit         unit tests under ASan + UBSan (no VM)
+#   make fuzz-short   the host fuzzers' seeds and a short run (scripts/fuzz-host.sh)
 #   make integration  tests that boot VMs
 #   make kselftest    the target in a kernel tree and on a plain-init device
-#   make check        unit + integration + kselftest (the README test command)
+#   make check        unit + fuzz-short + integration + kselftest (the README test command)
 #   make upstream-series OUT=DIR   the patches that add it to a kernel tree
 #   make run          the default suite in a VM against scx_simple
 #   make bench        print the boot-time figures
@@ -41,7 +42,8 @@ CTL_LIBS	:= -lpopt -lkmod
 KTSTR		:= ./ktstr
 KERNEL_DIR	= $(shell $(KTSTR) kernel path)
 
-.PHONY: all host guest selftests kernel kmod scheds uapi-sizes unit integration kselftest check \
+.PHONY: all host guest selftests kernel kmod scheds uapi-sizes unit fuzzers fuzz-short integration \
+	kselftest check \
 	upstream-series run bench \
 	install deps clean checkpatch FORCE
 
@@ -107,6 +109,11 @@ test_elf_deps_SRCS	:= host/boot/elf_deps.c lib/strlist.c lib/util.c selftests/li
 test_topology_SRCS	:= host/vm/topology.c host/vm/topo_presets.c host/vm/qemu_args.c lib/strlist.c lib/util.c
 test_guestmem_SRCS	:= host/capture/guestmem.c host/capture/kaddr.c
 test_freeze_SRCS	:= host/capture/freeze.c host/capture/qmp.c lib/util.c
+CAPTURE_READ_SRCS	:= host/capture/snapshot.c host/capture/guestview.c host/capture/guestmem.c \
+			   host/capture/kaddr.c host/capture/coldread.c host/capture/regs.c \
+			   host/capture/qmp.c host/capture/symbolize.c lib/util.c lib/ktstr_fields.c \
+			   selftests/lib/file.c
+test_hostile_guest_SRCS	:= tests/fuzz/guest_image.c $(CAPTURE_READ_SRCS)
 test_kevents_SRCS	:= host/vm/kevents.c
 test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/paths.c lib/strlist.c lib/util.c \
@@ -123,6 +130,38 @@ test_gauntlet_batch_SRCS := host/gauntlet/batch.c host/gauntlet/plan.c host/gaun
 test_slots_SRCS		:= host/gauntlet/slots.c
 test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
 			   lib/util.c selftests/lib/file.c
+
+# ---- fuzzers: clang's libFuzzer (Debian: libclang-rt-16-dev) ------------
+# scripts/fuzz-host.sh builds and runs them; make fuzz-short is the CI run.
+
+FUZZ_CC		:= clang-16
+# clang has no -Wformat-truncation to turn off
+FUZZ_CFLAGS	:= $(filter-out -Wno-format-truncation,$(BASE_CFLAGS)) -Ihost -g -O1 \
+		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_IMAGE_SRCS	:= tests/fuzz/guest_image.c tests/fuzz/guest_ops.c $(CAPTURE_READ_SRCS)
+FUZZ_DEPS	:= $(wildcard tests/fuzz/*.h host/capture/*.h lib/*.h uapi/linux/*.h)
+FUZZERS		:= $(BUILD)/fuzz/fuzz_guestmem $(BUILD)/fuzz/fuzz_wire \
+		   $(BUILD)/fuzz/gen-guestmem-corpus
+
+# Every guest read goes through guestmem_read(): wrapped, the fuzzer counts them.
+$(BUILD)/fuzz/fuzz_guestmem: tests/fuzz/fuzz_guestmem.c tests/fuzz/fuzz_stats.c $(FUZZ_IMAGE_SRCS) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wl,--wrap=guestmem_read -o $@ $(filter %.c,$^) -ljson-c -lelf
+
+$(BUILD)/fuzz/fuzz_wire: tests/fuzz/fuzz_wire.c tests/fuzz/fuzz_stats.c lib/wire.c $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz
+
+$(BUILD)/fuzz/gen-guestmem-corpus: tests/fuzz/gen_guestmem_corpus.c $(FUZZ_IMAGE_SRCS) $(FUZZ_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -Ihost $(CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lelf
+
+fuzzers: $(FUZZERS)
+
+# The seed corpora once, then a short run of each fuzzer: under a minute.
+fuzz-short:
+	scripts/fuzz-host.sh --short
 
 $(BUILD)/unit/%: tests/unit/%.c FORCE
 	@mkdir -p $(@D)
@@ -145,7 +184,7 @@ integration: all
 kselftest: all
 	tests/kselftest/run.sh
 
-check: unit integration kselftest
+check: unit fuzz-short integration kselftest
 
 upstream-series:
 	@test -n "$(OUT)" || { echo "upstream-series: set OUT=DIR, the directory for the patches" >&2; exit 2; }

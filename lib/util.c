@@ -109,3 +109,10 @@ void rstrip(char *s)
 		     s[n - 1] == '\r'))
 		s[--n] = '\0';
 }
+
+void printable_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+}

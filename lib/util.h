@@ -35,5 +35,10 @@ int remove_tree(const char *path);
 uint64_t now_ns(void);
 /* Trim trailing whitespace in place. */
 void rstrip(char *s);
+/*
+ * Replace every byte outside printable ASCII with '?', in place: text
+ * from a guest reaches terminals and JSON (which must be UTF-8).
+ */
+void printable_ascii(char *s);
 
 #endif

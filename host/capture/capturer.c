@@ -140,7 +140,7 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 	s->trigger = trigger_name(t);
 	c->qmp.stop_event_us = 0;
 	c->qmp.resume_event_us = 0;
-	snprintf(s->tag, sizeof(s->tag), "%s", tag ? tag : "");
+	snapshot_set_tag(s, tag);
 	id = freeze_capture(&c->fz, t, CAPTURE_QMP_TIMEOUT_MS, take, &arg, err,
 			    sizeof(err));
 	if (id < 0) {

@@ -22,26 +22,51 @@ bool cold_read_requested(const char *tag)
 }
 
 uint64_t cold_find_task(const struct guest_view *g, const struct kaddr *k,
-			uint32_t pid)
+			uint32_t pid, char *err, size_t errlen)
 {
 	const struct ktstr_info *l = &g->layout;
 	uint64_t off = l->task_field[KTSTR_TASK_TASKS].offset;
-	uint64_t head, next, v;
+	uint64_t head, next, mark, v;
+	int i;
 
 	if (!l->addr[KTSTR_ADDR_INIT_TASK] ||
-	    !l->task_field[KTSTR_TASK_TASKS].size)
+	    !l->task_field[KTSTR_TASK_TASKS].size) {
+		snprintf(err, errlen, "the kernel layout has no task list");
 		return 0;
+	}
 	head = l->addr[KTSTR_ADDR_INIT_TASK] + off;
-	if (!kaddr_read_u64(k, head, &next))
+	mark = head;
+	if (!kaddr_read_u64(k, head, &next)) {
+		snprintf(err, errlen, "init_task's task list (0x%" PRIx64 ") is not readable",
+			 head);
 		return 0;
-	for (int i = 0; i < COLD_MAX_TASKS && next != head; i++) {
+	}
+	for (i = 0; i < COLD_MAX_TASKS && next != head; i++) {
 		uint64_t task = next - off;
 
 		if (gv_read_task(g, k, task, KTSTR_TASK_PID, &v) && v == pid)
 			return task;
-		if (!kaddr_read_u64(k, next, &next))
+		/*
+		 * A loop that misses init_task comes back to the node marked
+		 * at the last power of two (Brent): soon after it closes.
+		 */
+		if (!(i & (i + 1)))
+			mark = next;
+		if (!kaddr_read_u64(k, task + off, &next)) {
+			snprintf(err, errlen,
+				 "the task list breaks after %d tasks: 0x%" PRIx64 " is not readable",
+				 i + 1, task + off);
 			return 0;
+		}
+		if (next == mark) {
+			snprintf(err, errlen,
+				 "the task list loops after %d tasks without reaching init_task again",
+				 i + 1);
+			return 0;
+		}
 	}
+	snprintf(err, errlen, "no task with pid %u in the %s%d tasks of the task list",
+		 pid, i == COLD_MAX_TASKS ? "first " : "", i);
 	return 0;
 }
 
@@ -56,12 +81,9 @@ static int read_task(const struct guest_view *g, const struct kaddr *k,
 		snprintf(err, errlen, "no readable task field \"%s\"", field);
 		return -1;
 	}
-	task = cold_find_task(g, k, pid);
-	if (!task) {
-		snprintf(err, errlen, "no task with pid %u in the task list",
-			 pid);
+	task = cold_find_task(g, k, pid, err, errlen);
+	if (!task)
 		return -1;
-	}
 	if (!gv_read_task(g, k, task, KTSTR_TASK_START_TIME, &st) ||
 	    st != start) {
 		snprintf(err, errlen,

@@ -27,8 +27,11 @@ bool cold_read_requested(const char *tag);
 /* Perform it; 0 with *value, or -1 with one line in @err. */
 int cold_read(const struct guest_view *g, const struct kaddr *k,
 	      const char *req, uint64_t *value, char *err, size_t errlen);
-/* Walk the task list for @pid; its task_struct address, or 0. */
+/*
+ * Walk the task list for @pid; its task_struct address, or 0 with why in
+ * @err: not there, a link not readable, a loop, or the walk's limit.
+ */
 uint64_t cold_find_task(const struct guest_view *g, const struct kaddr *k,
-			uint32_t pid);
+			uint32_t pid, char *err, size_t errlen);
 
 #endif

@@ -2,23 +2,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
 #include "capture/guestview.h"
 
 int guest_view_set_layout(struct guest_view *g, const void *data,
 			  size_t len, char *err, size_t errlen)
 {
-	const struct ktstr_info *i = data;
+	struct ktstr_info i = { 0 };
 
-	if (len != sizeof(*i) || i->hdr.size != sizeof(*i) ||
-	    i->abi_version != KTSTR_ABI_VERSION) {
+	/* Copied first: a frame's payload has no alignment. */
+	memcpy(&i, data, len < sizeof(i) ? len : sizeof(i));
+	if (len != sizeof(i) || i.hdr.size != sizeof(i) ||
+	    i.abi_version != KTSTR_ABI_VERSION) {
 		snprintf(err, errlen,
 			 "guest sent a kernel layout of %zu bytes, ABI %u; expected %zu bytes, ABI %d (agent and ktstr.ko from another build?)",
-			 len, len >= sizeof(*i) ? i->abi_version : 0,
-			 sizeof(*i), KTSTR_ABI_VERSION);
+			 len, len >= sizeof(i) ? i.abi_version : 0,
+			 sizeof(i), KTSTR_ABI_VERSION);
 		return -1;
 	}
-	memcpy(&g->layout, i, sizeof(*i));
-	g->layout.release[sizeof(g->layout.release) - 1] = '\0';
+	/* kaddr_read() translates a page at a time: the direct map must start on one. */
+	if (i.page_offset_base % KADDR_PAGE_SIZE) {
+		snprintf(err, errlen,
+			 "guest sent a kernel layout whose page_offset_base 0x%llx is not page-aligned",
+			 (unsigned long long)i.page_offset_base);
+		return -1;
+	}
+	i.release[sizeof(i.release) - 1] = '\0';
+	printable_ascii(i.release);	/* it reaches JSON and terminals */
+	g->layout = i;
 	g->have_layout = true;
 	return 0;
 }

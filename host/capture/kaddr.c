@@ -6,7 +6,6 @@
 #define PTE_PRESENT	(1ull << 0)
 #define PTE_HUGE	(1ull << 7)
 #define PTE_ADDR	0x000ffffffffff000ull
-#define PAGE_SIZE	4096ull
 
 /* Walk the page tables; levels 5/4 (PML5/PML4) down to the PTE. */
 static bool walk(const struct kaddr *k, uint64_t va, uint64_t *pa)
@@ -32,7 +31,7 @@ static bool walk(const struct kaddr *k, uint64_t va, uint64_t *pa)
 		}
 		table = entry & PTE_ADDR;
 	}
-	*pa = table | (va & (PAGE_SIZE - 1));
+	*pa = table | (va & (KADDR_PAGE_SIZE - 1));
 	return true;
 }
 
@@ -58,7 +57,7 @@ bool kaddr_read(const struct kaddr *k, uint64_t va, void *out, size_t len)
 	uint8_t *dst = out;
 
 	while (len) {
-		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		size_t chunk = KADDR_PAGE_SIZE - (va & (KADDR_PAGE_SIZE - 1));
 		uint64_t pa;
 
 		if (chunk > len)

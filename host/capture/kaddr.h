@@ -16,6 +16,7 @@
 
 #define KERNEL_MAP_START	0xffffffff80000000ull	/* __START_KERNEL_map */
 #define KERNEL_IMAGE_SIZE	(1ull << 30)
+#define KADDR_PAGE_SIZE		4096ull
 
 struct kaddr {
 	const struct guestmem *mem;

@@ -29,17 +29,14 @@ static bool read_comm(const struct guest_view *g, const struct kaddr *k,
 			     comm, KTSTR_COMM_LEN);
 
 	comm[ok ? KTSTR_COMM_LEN : 0] = '\0';
-	/* The guest names its tasks: printable ASCII only reaches people. */
-	for (char *c = comm; *c; c++)
-		if (*c < 0x20 || *c > 0x7e)
-			*c = '?';
+	printable_ascii(comm);	/* the guest names its tasks */
 	return ok;
 }
 
 /*
  * The sched_ext tasks runnable on @cpu: rq->scx.runnable_list, which the
  * kernel keeps in runnable_at order for its watchdog. Guest memory: the
- * walk is bounded and stops at the first unreadable or looping link.
+ * walk is bounded and stops at the first unreadable link, which it keeps.
  */
 static void take_runnable(struct snap_cpu *c, const struct guest_view *g,
 			  const struct kaddr *k, unsigned int cpu)
@@ -47,11 +44,12 @@ static void take_runnable(struct snap_cpu *c, const struct guest_view *g,
 	const struct ktstr_info *l = &g->layout;
 	uint64_t head = gv_rq_field_addr(g, cpu, KTSTR_RQ_SCX_RUNNABLE_LIST);
 	uint64_t node_off = l->task_field[KTSTR_TASK_SCX_RUNNABLE_NODE].offset;
-	uint64_t next, v;
+	uint64_t next, v, at = head;
 
-	if (!head || !l->task_field[KTSTR_TASK_SCX_RUNNABLE_NODE].size ||
-	    !kaddr_read_u64(k, head, &next))
-		return;
+	if (!head || !l->task_field[KTSTR_TASK_SCX_RUNNABLE_NODE].size)
+		return;	/* this kernel did not say where the list is */
+	if (!kaddr_read_u64(k, head, &next))
+		goto unreadable;
 	c->runnable_ok = true;
 	while (next != head) {
 		uint64_t task = next - node_off;
@@ -62,50 +60,77 @@ static void take_runnable(struct snap_cpu *c, const struct guest_view *g,
 			return;
 		}
 		t = &c->runnable[c->nr_runnable];
-		if (!gv_read_task(g, k, task, KTSTR_TASK_PID, &v))
-			return;
-		t->pid = (int32_t)v;
-		if (!gv_read_task(g, k, task, KTSTR_TASK_SCX_RUNNABLE_AT,
+		at = next;
+		if (!gv_read_task(g, k, task, KTSTR_TASK_PID, &v) ||
+		    !gv_read_task(g, k, task, KTSTR_TASK_SCX_RUNNABLE_AT,
 				  &t->runnable_at))
-			return;
+			goto unreadable;
+		t->pid = (int32_t)v;
 		read_comm(g, k, task, t->comm);
 		c->nr_runnable++;
 		if (!kaddr_read_u64(k, next, &next))
-			return;
+			goto unreadable;
 	}
+	return;
+unreadable:
+	c->runnable_cut = true;
+	c->runnable_bad = at;
+}
+
+/* rq->curr: its pid, policy and comm. */
+static void take_curr(struct snap_cpu *c, const struct guest_view *g,
+		      const struct kaddr *k, unsigned int cpu)
+{
+	uint64_t pid, pol;
+
+	c->curr_read = gv_read_rq(g, k, cpu, KTSTR_RQ_CURR, &c->curr);
+	if (!c->curr_read || !c->curr ||
+	    !gv_read_task(g, k, c->curr, KTSTR_TASK_PID, &pid) ||
+	    !gv_read_task(g, k, c->curr, KTSTR_TASK_POLICY, &pol) ||
+	    !read_comm(g, k, c->curr, c->curr_comm))
+		return;
+	c->curr_ok = true;
+	c->curr_pid = (int32_t)pid;
+	c->curr_policy = (uint32_t)pol;
+}
+
+static bool rq_u32(const struct guest_view *g, const struct kaddr *k,
+		   unsigned int cpu, enum ktstr_rq_field f, uint32_t *out)
+{
+	uint64_t v;
+
+	if (!gv_read_rq(g, k, cpu, f, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
 }
 
 static void take_cpu(struct snap_cpu *c, const struct guest_view *g,
 		     const struct kaddr *k, unsigned int cpu)
 {
-	uint64_t v, curr, pol;
-
-	c->rq_ok = gv_read_rq(g, k, cpu, KTSTR_RQ_NR_RUNNING, &v);
+	c->rq_ok = rq_u32(g, k, cpu, KTSTR_RQ_NR_RUNNING, &c->nr_running);
 	if (!c->rq_ok)
 		return;
-	c->nr_running = (uint32_t)v;
-	if (gv_read_rq(g, k, cpu, KTSTR_RQ_CLOCK, &v))
-		c->clock = v;
-	if (gv_read_rq(g, k, cpu, KTSTR_RQ_SCX_NR_RUNNING, &v))
-		c->scx_nr_running = (uint32_t)v;
-	if (gv_read_rq(g, k, cpu, KTSTR_RQ_SCX_LOCAL_DSQ_NR, &v))
-		c->scx_local_dsq_nr = (uint32_t)v;
+	c->clock_ok = gv_read_rq(g, k, cpu, KTSTR_RQ_CLOCK, &c->clock);
+	c->scx_nr_running_ok = rq_u32(g, k, cpu, KTSTR_RQ_SCX_NR_RUNNING,
+				      &c->scx_nr_running);
+	c->scx_local_dsq_nr_ok = rq_u32(g, k, cpu, KTSTR_RQ_SCX_LOCAL_DSQ_NR,
+					&c->scx_local_dsq_nr);
 	take_runnable(c, g, k, cpu);
-	if (!gv_read_rq(g, k, cpu, KTSTR_RQ_CURR, &curr) || !curr)
-		return;
-	c->curr_ok = gv_read_task(g, k, curr, KTSTR_TASK_PID, &v) &&
-		     gv_read_task(g, k, curr, KTSTR_TASK_POLICY, &pol) &&
-		     read_comm(g, k, curr, c->curr_comm);
-	c->curr_pid = (int32_t)v;
-	c->curr_policy = (uint32_t)pol;
+	take_curr(c, g, k, cpu);
+}
+
+void snapshot_set_tag(struct snapshot *s, const char *tag)
+{
+	snprintf(s->tag, sizeof(s->tag), "%s", tag ? tag : "");
+	printable_ascii(s->tag);
 }
 
 int snapshot_take(struct snapshot *s, struct qmp *q,
 		  const struct guest_view *g, char *err, size_t errlen)
 {
 	struct timespec now;
-	struct kaddr k = { 0 };
-	uint64_t v, t0;
+	uint64_t t0;
 	char *regs;
 
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -119,8 +144,18 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 	free(regs);
 	s->regs_ns = now_ns() - t0;
 	t0 = now_ns();
+	snapshot_read_guest(s, g);
+	s->read_ns = now_ns() - t0;
+	return 0;
+}
+
+void snapshot_read_guest(struct snapshot *s, const struct guest_view *g)
+{
+	struct kaddr k = { 0 };
+	uint64_t v;
+
 	if (!g->have_layout)
-		return 0;	/* registers only: no kmod layout */
+		return;	/* registers only: no kmod layout */
 	k.mem = &g->mem;
 	k.page_offset_base = g->layout.page_offset_base;
 	k.phys_base = g->layout.phys_base;
@@ -128,7 +163,7 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 	s->jiffies_ok = gv_read_addr(g, &k, KTSTR_ADDR_JIFFIES_64, 8,
 				     &s->jiffies);
 	s->scx_ok = gv_read_addr(g, &k, KTSTR_ADDR_SCX_STATE, 4, &v);
-	s->scx_state = (uint32_t)v;
+	s->scx_state = s->scx_ok ? (uint32_t)v : 0;
 	s->nr_cpus = g->layout.nr_possible_cpus < SNAP_MAX_CPUS ?
 		     g->layout.nr_possible_cpus : SNAP_MAX_CPUS;
 	for (unsigned int c = 0; c < s->nr_cpus; c++)
@@ -138,8 +173,6 @@ int snapshot_take(struct snapshot *s, struct qmp *q,
 		s->cold_ok = !cold_read(g, &k, s->tag, &s->cold_value,
 					s->cold_err, sizeof(s->cold_err));
 	}
-	s->read_ns = now_ns() - t0;
-	return 0;
 }
 
 /* enum scx_ops_enable_state of 6.12. */
@@ -172,6 +205,7 @@ static json_object *cpu_json(const struct snapshot *s, unsigned int c)
 {
 	const struct snap_cpu *p = &s->cpu[c];
 	json_object *o = json_object_new_object(), *curr;
+	char msg[64];
 
 	json_object_object_add(o, "cpu", json_object_new_int((int)c));
 	if (!p->rq_ok) {
@@ -181,12 +215,24 @@ static json_object *cpu_json(const struct snapshot *s, unsigned int c)
 	}
 	json_object_object_add(o, "nr_running",
 			       json_object_new_int64(p->nr_running));
-	json_object_object_add(o, "clock", json_object_new_uint64(p->clock));
-	json_object_object_add(o, "scx_nr_running",
-			       json_object_new_int64(p->scx_nr_running));
-	json_object_object_add(o, "scx_local_dsq_nr",
-			       json_object_new_int64(p->scx_local_dsq_nr));
-	if (p->curr_ok) {
+	if (p->clock_ok)
+		json_object_object_add(o, "clock", json_object_new_uint64(p->clock));
+	if (p->scx_nr_running_ok)
+		json_object_object_add(o, "scx_nr_running",
+				       json_object_new_int64(p->scx_nr_running));
+	if (p->scx_local_dsq_nr_ok)
+		json_object_object_add(o, "scx_local_dsq_nr",
+				       json_object_new_int64(p->scx_local_dsq_nr));
+	if (!p->curr_ok) {
+		if (!p->curr_read)
+			snprintf(msg, sizeof(msg), "rq->curr not readable");
+		else if (!p->curr)
+			snprintf(msg, sizeof(msg), "rq->curr is NULL");
+		else
+			snprintf(msg, sizeof(msg), "task_struct 0x%llx not readable",
+				 (unsigned long long)p->curr);
+		json_object_object_add(o, "curr_error", json_object_new_string(msg));
+	} else {
 		curr = json_object_new_object();
 		json_object_object_add(curr, "pid",
 				       json_object_new_int(p->curr_pid));
@@ -200,6 +246,12 @@ static json_object *cpu_json(const struct snapshot *s, unsigned int c)
 		json_object_object_add(o, "runnable", runnable_json(s, p));
 		json_object_object_add(o, "runnable_more",
 				       json_object_new_boolean(p->runnable_more));
+	}
+	if (p->runnable_cut) {
+		snprintf(msg, sizeof(msg), "link 0x%llx not readable",
+			 (unsigned long long)p->runnable_bad);
+		json_object_object_add(o, "runnable_error",
+				       json_object_new_string(msg));
 	}
 	return o;
 }
@@ -242,13 +294,9 @@ static json_object *vcpu_json(const struct snapshot *s,
 	return o;
 }
 
-long snapshot_write(const struct snapshot *s, const struct guest_view *g,
-		    const char *dir, char *err, size_t errlen)
+json_object *snapshot_json(const struct snapshot *s, const struct guest_view *g)
 {
 	json_object *o = json_object_new_object(), *cpus, *vcpus;
-	char path[4200];
-	const char *text;
-	long size;
 
 	json_object_object_add(o, "id", json_object_new_uint64(s->id));
 	json_object_object_add(o, "trigger", json_object_new_string(s->trigger));
@@ -293,6 +341,16 @@ long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 	for (unsigned int c = 0; c < s->nr_vcpus; c++)
 		json_object_array_add(vcpus, vcpu_json(s, g, c));
 	json_object_object_add(o, "vcpus", vcpus);
+	return o;
+}
+
+long snapshot_write(const struct snapshot *s, const struct guest_view *g,
+		    const char *dir, char *err, size_t errlen)
+{
+	json_object *o = snapshot_json(s, g);
+	char path[4200];
+	const char *text;
+	long size;
 
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	size = (long)strlen(text);

@@ -9,9 +9,10 @@
  *   { "id", "trigger", "tag", "step", "timestamp_ns", "freeze_ns",
  *     "kernel", "jiffies", "scx_state",
  *     "cpus": [ { "cpu", "nr_running", "clock", "curr": { "pid", "comm",
- *                 "policy" }, "scx_nr_running", "scx_local_dsq_nr",
- *                 "runnable": [ { "pid", "comm", "runnable_at",
- *                                 "waited_jiffies" } ], "runnable_more" } ],
+ *                 "policy" } or "curr_error", "scx_nr_running",
+ *                 "scx_local_dsq_nr", "runnable": [ { "pid", "comm",
+ *                 "runnable_at", "waited_jiffies" } ], "runnable_more",
+ *                 "runnable_error" } or { "cpu", "error" } ],
  *     "vcpus": [ { "cpu", "rip", "rip_sym", "rsp", "cr3", "rflags",
  *                  "halted" } ] }
  */
@@ -25,6 +26,8 @@
 #include "capture/qmp.h"
 #include "capture/regs.h"
 
+struct json_object;
+
 #define SNAP_MAX_CPUS 256
 #define SNAP_MAX_RUNNABLE 8	/* runnable tasks listed per CPU */
 
@@ -35,11 +38,15 @@ struct snap_task {
 	uint64_t runnable_at;	/* jiffies */
 };
 
+/* Guest memory is hostile: each part says whether it was readable. */
 struct snap_cpu {
-	bool rq_ok;
+	bool rq_ok;			/* nr_running: the runqueue is there */
 	uint32_t nr_running, scx_nr_running, scx_local_dsq_nr;
 	uint64_t clock;
-	bool curr_ok;
+	bool clock_ok, scx_nr_running_ok, scx_local_dsq_nr_ok;
+	bool curr_read;			/* rq->curr itself */
+	uint64_t curr;
+	bool curr_ok;			/* and the task it points to */
 	int32_t curr_pid;
 	uint32_t curr_policy;
 	char curr_comm[KTSTR_COMM_LEN + 1];
@@ -47,6 +54,8 @@ struct snap_cpu {
 	bool runnable_ok;
 	unsigned int nr_runnable;	/* listed below */
 	bool runnable_more;		/* the list went on */
+	bool runnable_cut;		/* stopped at an unreadable link: */
+	uint64_t runnable_bad;		/* this one */
 	struct snap_task runnable[SNAP_MAX_RUNNABLE];
 };
 
@@ -73,9 +82,20 @@ struct snapshot {
 	char cold_err[256];
 };
 
+/* The guest's tag for @s (a name, or a cold-read request), printable. */
+void snapshot_set_tag(struct snapshot *s, const char *tag);
 /* Read everything; call only while the VM is frozen. */
 int snapshot_take(struct snapshot *s, struct qmp *q,
 		  const struct guest_view *g, char *err, size_t errlen);
+/*
+ * The guest-memory part of snapshot_take(): @s->vcpu[] (for a CR3) and
+ * @s->tag (for a cold read) already set. Never fails: what is not
+ * readable is marked so in @s.
+ */
+void snapshot_read_guest(struct snapshot *s, const struct guest_view *g);
+/* The snapshot as JSON (the schema above); the caller puts it. */
+struct json_object *snapshot_json(const struct snapshot *s,
+				  const struct guest_view *g);
 /* Write <dir>/snapshot-<id>.json; returns its size in bytes or -1. */
 long snapshot_write(const struct snapshot *s, const struct guest_view *g,
 		    const char *dir, char *err, size_t errlen);

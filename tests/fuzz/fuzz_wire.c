@@ -3,17 +3,10 @@
  * libFuzzer entry point for lib/wire.c: the frame decoder and the TLV
  * parser both face bytes from an untrusted guest.
  *
- * Build and run (not part of `make`, it needs clang's fuzzer runtime,
- * Debian package libclang-rt-16-dev):
- *
- *   clang-16 -g -O1 -fsanitize=fuzzer,address,undefined \
- *	-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -Ilib \
- *	-o build/fuzz_wire tests/fuzz/fuzz_wire.c lib/wire.c -lz
- *   mkdir -p build/fuzz-corpus
- *   build/fuzz_wire -max_total_time=60 build/fuzz-corpus tests/fuzz/wire
- *
- * New inputs land in the first directory, so the seed corpus in
- * tests/fuzz/wire (see gen-wire-corpus.py) stays as generated.
+ * Build and run with scripts/fuzz-host.sh wire (clang's fuzzer runtime
+ * is the Debian package libclang-rt-16-dev). New inputs land in
+ * build/fuzz/corpus-wire, so the seed corpus in tests/fuzz/wire (see
+ * gen-wire-corpus.py) stays as generated.
  *
  * Besides memory safety it checks the decoder's contract: the result does
  * not depend on how the input is split, every byte is accounted for, and
@@ -24,6 +17,7 @@
 #include <zlib.h>
 
 #include "wire.h"
+#include "fuzz_stats.h"
 
 struct result {
 	uint64_t frames;
@@ -92,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct result ra = { 0 }, rb = { 0 };
 	size_t pos = 0, n, len;
 
+	fuzz_stats_begin();
 	/* the whole input at once */
 	wire_decoder_init(&a);
 	wire_decoder_feed(&a, data, size, on_frame, &ra);
@@ -127,5 +122,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wire_decoder_feed(&a, frame, n, on_frame, &ra);
 	if (ra.frames != 1 || ra.matched != 1 || a.errors || a.have)
 		abort();
+	fuzz_stats_end(data, size);
 	return 0;
 }
