@@ -82,6 +82,7 @@ enum ktstr_tlv {
 	KTSTR_TLV_BPF_MAP_TEXT,		/* string: the preceding map's entries, one per line */
 	KTSTR_TLV_BPF_NOTE,		/* string: what could not be read, and why */
 	KTSTR_TLV_BPF_HELD,		/* u32, in ATTACHED: BPF objects the agent holds */
+	KTSTR_TLV_WATCHDOG_EXACT,	/* u32: 1 = WATCHDOG_MS also replaces a shorter one */
 	KTSTR_TLV_MAX,
 };
 

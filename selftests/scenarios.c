@@ -18,6 +18,7 @@
 #include "ktstr_guest.h"
 #include "scenario.h"
 #include "lib/ktstr_env.h"
+#include "lib/scheduler.h"
 
 #define SC_TIMEOUT	120
 
@@ -92,6 +93,126 @@ static void all_reported(struct __test_metadata *_metadata,
 			       r->workers[i].index);
 		EXPECT_FALSE(r->workers[i].killed);
 	}
+}
+
+/*
+ * A scheduler's death ends the run: every worker is SIGKILLed at once,
+ * its counters kept.
+ */
+static void killed_and_kept(struct __test_metadata *_metadata,
+			    const struct sc_result *r)
+{
+	EXPECT_GT(r->nr_workers, 0);
+	for (unsigned int i = 0; i < r->nr_workers; i++) {
+		EXPECT_TRUE(r->workers[i].killed)
+			TH_LOG("worker %s/%d was not killed at once",
+			       r->workers[i].cgroup, r->workers[i].index);
+		EXPECT_TRUE(r->workers[i].reported)
+			TH_LOG("worker %s/%d: counters lost", r->workers[i].cgroup,
+			       r->workers[i].index);
+		EXPECT_GT(r->workers[i].units, 0);
+	}
+	for (unsigned int i = 0; i < r->nr_details; i++)
+		EXPECT_EQ(NULL, strstr(r->details[i].text, "did not stop within"));
+}
+
+/* The executor's own behaviour, one scenario each. */
+FIXTURE(engine) {
+};
+
+FIXTURE_SETUP(engine)
+{
+}
+
+FIXTURE_TEARDOWN(engine)
+{
+}
+
+/* A hold never runs past the scenario's duration. */
+TEST_F_TIMEOUT(engine, hold_within_duration, SC_TIMEOUT)
+{
+	const struct sc_scenario s = {
+		.name = "hold_within_duration",
+		.duration_ms = 800,
+		.steps = (const struct sc_step[]) {
+			{
+				.name = "long",
+				.hold = { .kind = SC_HOLD_FIXED, .ms = 5000 },
+				.cgroups = (const struct sc_cgroup[]) {
+					{
+						.name = "w",
+						.workers = { { .count = 1,
+							       .work = { .type = SC_WORK_MIXED } } },
+					},
+					{ },
+				},
+			},
+			{
+				.name = "after",
+				.hold = { .kind = SC_HOLD_FIXED, .ms = 5000 },
+			},
+			{ },
+		},
+	};
+	struct sc_result r;
+
+	if (run(_metadata, &s, &r)) {
+		EXPECT_LE(r.hold_ms, 1000) TH_LOG("holds ran %.0f ms of an 800 ms scenario",
+						  r.hold_ms);
+		EXPECT_EQ(0, r.nr_details);
+	}
+	sc_result_free(&r);
+}
+
+/* cpu.max set back to "max" lifts the limit. */
+TEST_F_TIMEOUT(engine, cpu_max_lifted, SC_TIMEOUT)
+{
+	const struct sc_scenario s = {
+		.name = "cpu_max_lifted",
+		.duration_ms = 3000,
+		.backdrop = {
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "capped",
+					.quota_us = 10000,
+					.period_us = 100000,
+					.workers = { { .count = 1,
+						       .work = { .type = SC_WORK_SPIN } } },
+				},
+				{ },
+			},
+		},
+		.steps = (const struct sc_step[]) {
+			{
+				.name = "capped",
+				.hold = { .kind = SC_HOLD_FIXED, .ms = 1000 },
+			},
+			{
+				.name = "lifted",
+				.hold = { .kind = SC_HOLD_FIXED, .ms = 1500 },
+				.ops = (const struct sc_op[]) {
+					{ .kind = SC_OP_SET_CPU_MAX, .cgroup = "capped",
+					  .quota_us = SC_UNLIMITED },
+					{ },
+				},
+			},
+			{ },
+		},
+	};
+	struct sc_result r;
+
+	/* sched_ext schedulers of 6.12 ignore cpu.max: nothing to lift. */
+	if (kt_scx_state() == KT_SCX_ENABLED)
+		SKIP(return, "a sched_ext scheduler is attached; cpu.max is the kernel's fair class's");
+	if (run(_metadata, &s, &r)) {
+		ASSERT_EQ(1, r.nr_workers);
+		/* Capped: 0.1 s of CPU in 1 s at most; lifted: most of 1.5 s. */
+		EXPECT_GT(r.workers[0].cpu_ns, 600000000ull)
+			TH_LOG("the worker ran %.2f s: cpu.max was not lifted",
+			       r.workers[0].cpu_ns / 1e9);
+		EXPECT_EQ(0, r.nr_details) TH_LOG("%s", r.nr_details ? r.details[0].text : "");
+	}
+	sc_result_free(&r);
 }
 
 /* Thresholds: defaults < scheduler < test < test for this scheduler < env. */
@@ -319,6 +440,40 @@ TEST_F_TIMEOUT(negative, sched_killed, SC_TIMEOUT)
 	EXPECT_EQ(1, self->r.sched_died_step);
 	EXPECT_LT(d->value, 4.0);
 	EXPECT_NE(NULL, strstr(d->text, "signal 9"));
+	killed_and_kept(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, sched_ejected, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, self->s, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_SCHED_ALIVE, NULL);
+	ASSERT_NE(NULL, d);
+	EXPECT_STREQ("ejected", d->step);
+	EXPECT_EQ(1, self->r.sched_died_step);
+	EXPECT_NE(NULL, strstr(d->text, "is alive but sched_ext is"))
+		TH_LOG("not found by sched_ext's state: %s", d->text);
+	/* Ejected 0.5 s into a 6 s hold; its stopped process never exits. */
+	EXPECT_LT(d->value, 3.0);
+	EXPECT_LT(self->r.hold_ms, 4000) TH_LOG("the hold was not cut short");
+	killed_and_kept(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, sched_class, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, self->s, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_SCHED_CLASS, "ext");
+	ASSERT_NE(NULL, d);
+	EXPECT_STREQ("disturbed", d->step);
+	EXPECT_NE(NULL, strstr(d->text, "SCHED_EXT worker ran outside"))
+		TH_LOG("%s", d->text);
+	/* One sample per hold end: the first was in the class, the second not. */
+	EXPECT_EQ(1, (int)d->value);
 	all_reported(_metadata, &self->r);
 }
 

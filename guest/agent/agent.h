@@ -45,6 +45,7 @@ struct job {
 	bool interactive;
 	uint32_t attach_timeout_ms;
 	uint32_t watchdog_ms;		/* sched_ext watchdog; 0: the kernel's */
+	bool watchdog_exact;		/* replace the scheduler's own, even if shorter */
 };
 
 int job_decode(const uint8_t *p, size_t len, struct job *j, char *err,
@@ -53,9 +54,12 @@ void job_free(struct job *j);
 
 /*
  * Set sched_ext's watchdog timeout through /dev/ktstr (the kmod's
- * validated write). sched_ext resets it at every attach.
+ * validated write). sched_ext resets it at every attach, to the
+ * scheduler's own timeout_ms (returned in *own_ms). Without exact, a
+ * shorter own timeout is kept.
  */
-int watchdog_set(uint32_t ms, char *why, size_t len);
+int watchdog_set(uint32_t ms, bool exact, uint32_t *own_ms, char *why,
+		 size_t len);
 /* Start measuring HZ; call before spawning the scheduler. */
 void watchdog_mark(void);
 

@@ -80,6 +80,10 @@ int job_decode(const uint8_t *p, size_t len, struct job *j, char *err,
 		case KTSTR_TLV_WATCHDOG_MS:
 			bad = !wire_tlv_u32(v, n, &j->watchdog_ms);
 			break;
+		case KTSTR_TLV_WATCHDOG_EXACT:
+			bad = !wire_tlv_u32(v, n, &u);
+			j->watchdog_exact = u;
+			break;
 		default:
 			break;	/* newer hosts may send more; ignore */
 		}

@@ -95,6 +95,21 @@ bool sched_pump(struct port *p, struct agent_sched *s)
 	return !kt_sched_reap(&s->proc);
 }
 
+static void set_watchdog(struct port *p, const struct job *j)
+{
+	uint32_t own = 0;
+	char why[200];
+
+	if (!j->watchdog_ms)
+		return;
+	if (watchdog_set(j->watchdog_ms, j->watchdog_exact, &own, why,
+			 sizeof(why)))
+		port_log(p, "sched_ext watchdog left at the kernel's: %s", why);
+	else if (j->watchdog_exact && own && own < j->watchdog_ms)
+		port_log(p, "sched_ext watchdog raised from the scheduler's own %u ms to %u ms",
+			 own, j->watchdog_ms);
+}
+
 static int launch(struct port *p, struct agent_sched *s)
 {
 	const struct job *j = s->job;
@@ -125,8 +140,7 @@ static int launch(struct port *p, struct agent_sched *s)
 				    pump_output, p, why, sizeof(why))) {
 		kt_scx_ops(ops, sizeof(ops));
 		/* sched_ext set its own timeout at the attach: lower it now. */
-		if (j->watchdog_ms && watchdog_set(j->watchdog_ms, why, sizeof(why)))
-			port_log(p, "sched_ext watchdog left at the kernel's: %s", why);
+		set_watchdog(p, j);
 		/* Its maps must stay readable after its process is gone. */
 		send_event_full(p, KTSTR_SCHED_ATTACHED, ops, NULL, -1,
 				(int)bpf_state_hold(&s->bpf));

@@ -83,7 +83,8 @@ static unsigned int guess_hz(int fd)
 	return hz_known;
 }
 
-int watchdog_set(uint32_t ms, char *why, size_t len)
+int watchdog_set(uint32_t ms, bool exact, uint32_t *own_ms, char *why,
+		 size_t len)
 {
 	struct ktstr_access a;
 	unsigned int hz;
@@ -107,8 +108,10 @@ int watchdog_set(uint32_t ms, char *why, size_t len)
 		close(fd);
 		return -1;
 	}
-	/* Only ever lower it: a scheduler's own timeout_ms may be shorter. */
-	if (a.value && a.value <= (__u64)ms * hz / 1000) {
+	*own_ms = (uint32_t)(a.value > 600ull * hz ? 600000 : a.value * 1000 / hz);
+	/* Unless told otherwise, a scheduler's shorter timeout_ms stands. */
+	if (a.value == (__u64)ms * hz / 1000 ||
+	    (!exact && a.value && a.value <= (__u64)ms * hz / 1000)) {
 		close(fd);
 		return 0;
 	}

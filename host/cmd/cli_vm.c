@@ -60,7 +60,7 @@ struct poptOption vm_cli_options[] = {
 	  "spread the periodic snapshots over 10-90 % of this many seconds from the job's start (default 5)",
 	  "SECONDS" },
 	{ "watchdog", 0, POPT_ARG_DOUBLE, &vm_cli.watchdog_s, 0,
-	  "sched_ext's stall watchdog, seconds: 0 keeps the kernel's (default 20 on TCG, 10 on KVM)",
+	  "sched_ext's stall watchdog, seconds, replacing the scheduler's own; 0 keeps the kernel's or the scheduler's (default 20 on TCG, 10 on KVM or the scheduler's if shorter)",
 	  "SECONDS" },
 	{ "hang-timeout", 0, POPT_ARG_DOUBLE, &vm_cli.hang_timeout_s, 0,
 	  "call the guest hung after this many seconds without a word from its agent; 0: never (default: the watchdog + 10)",

@@ -44,12 +44,15 @@ static int send_run(struct vm *v)
 		r |= wire_tlv_put_u32(pay, sizeof(pay), &off,
 				      KTSTR_TLV_ATTACH_TIMEOUT_MS,
 				      j->attach_timeout_ms);
-	if (j->sched_path)
+	if (j->sched_path) {
+		bool exact;
+		int wd = vm_watchdog_ms(v->o, &exact);
+
 		r |= wire_tlv_put_u32(pay, sizeof(pay), &off,
-				      KTSTR_TLV_WATCHDOG_MS,
-				      j->watchdog_ms >= 0 ? (uint32_t)j->watchdog_ms :
-				      v->o->cfg.accel == ACCEL_KVM ?
-				      VM_WATCHDOG_KVM_MS : VM_WATCHDOG_TCG_MS);
+				      KTSTR_TLV_WATCHDOG_MS, (uint32_t)wd);
+		r |= wire_tlv_put_u32(pay, sizeof(pay), &off,
+				      KTSTR_TLV_WATCHDOG_EXACT, exact);
+	}
 	r |= wire_tlv_put_u32(pay, sizeof(pay), &off, KTSTR_TLV_INTERACTIVE,
 			      j->interactive);
 	if (r) {

@@ -105,6 +105,15 @@ struct vm_opts {
 	const char *(*step)(void *output_ctx);
 };
 
+/*
+ * The watchdog the agent sets after each attach, 0 to leave the kernel's.
+ * *exact: it also replaces a scheduler's own shorter timeout_ms. That is
+ * so for a --watchdog the user gave, and under TCG, where a timeout_ms
+ * chosen for real hardware fires on a healthy scheduler: the guest does
+ * about 30 times less per second.
+ */
+int vm_watchdog_ms(const struct vm_opts *o, bool *exact);
+
 struct vm_result {
 	enum vm_outcome outcome;
 	int exit_code;

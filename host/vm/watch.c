@@ -70,25 +70,30 @@ static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 		report_pending(v);
 }
 
+int vm_watchdog_ms(const struct vm_opts *o, bool *exact)
+{
+	int wd = o->job.watchdog_ms;
+
+	*exact = wd > 0 || (wd < 0 && o->cfg.accel != ACCEL_KVM);
+	if (wd >= 0)
+		return wd;
+	return o->cfg.accel == ACCEL_KVM ? VM_WATCHDOG_KVM_MS :
+	       VM_WATCHDOG_TCG_MS;
+}
+
 static uint64_t hang_ns(const struct vm *v)
 {
 	const struct vm_opts *o = v->o;
-	int wd = o->job.watchdog_ms;
+	bool exact;
+	int wd = vm_watchdog_ms(o, &exact);
 
 	if (o->hang_timeout_ms >= 0)
 		return (uint64_t)o->hang_timeout_ms * 1000000ull;
-	if (wd < 0)
-		wd = o->cfg.accel == ACCEL_KVM ? VM_WATCHDOG_KVM_MS :
-		     VM_WATCHDOG_TCG_MS;
-	else if (wd == 0)
+	if (wd == 0)
 		wd = 30000;	/* the kernel's own, SCX_WATCHDOG_MAX_TIMEOUT */
 	return (uint64_t)(wd + VM_HANG_MARGIN_MS) * 1000000ull;
 }
 
-/*
- * Only the heartbeat thread counts: the agent's main thread may still
- * forward output while the rest of user space gets no CPU.
- */
 void watch_heard(struct vm *v)
 {
 	v->heard_ns = now_ns();

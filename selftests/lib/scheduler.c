@@ -187,6 +187,8 @@ void kt_sched_stop(struct kt_sched *s, unsigned int grace_ms,
 	if (!kt_sched_reap(s)) {
 		/* SIGINT lets the scheduler detach cleanly; then insist. */
 		kill(s->pid, SIGINT);
+		/* A stopped scheduler acts on it only once continued. */
+		kill(s->pid, SIGCONT);
 		deadline = mono_ms() + grace_ms;
 		while (!kt_sched_reap(s) && mono_ms() < deadline) {
 			struct pollfd p = { .fd = s->pidfd, .events = POLLIN };

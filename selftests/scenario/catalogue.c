@@ -412,6 +412,37 @@ static const struct sc_scenario sc_cpu_max = {
 
 SC_CANNED(sc_cpu_max);
 
+/*
+ * SCHED_EXT and SCHED_NORMAL workers side by side: under a scheduler
+ * that switches only SCHED_EXT tasks (scx_qmap -p) only the first run in
+ * sched_ext's class; under one that switches all, both do.
+ */
+static const struct sc_scenario sc_ext_mix = {
+	.name = "ext_mix",
+	.doc = "SCHED_EXT and SCHED_NORMAL workers each run in the class their policy asks for",
+	.duration_ms = 2000,
+	.purpose = SC_BIT(SC_CHECK_SCHED_CLASS),
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "run",
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "mix",
+					.workers = {
+						{ .count = 2, .policy = SC_POLICY_EXT,
+						  .work = SPIN },
+						{ .count = 2, .work = SPIN },
+					},
+				},
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_CANNED(sc_ext_mix);
+
 static const struct sc_scenario sc_cpu_weight = {
 	.name = "cpu_weight",
 	.doc = "siblings with cpu.weight 300 and 100 contend for every CPU",

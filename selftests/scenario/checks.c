@@ -32,6 +32,7 @@ static const char * const check_names[SC_CHECK_NR] = {
 	[SC_CHECK_WEIGHT] = "weight_ratio",
 	[SC_CHECK_THROTTLE] = "throttle_share",
 	[SC_CHECK_SCHED_ALIVE] = "scheduler_alive",
+	[SC_CHECK_SCHED_CLASS] = "sched_class",
 };
 
 const char *sc_check_name(enum sc_check c)
@@ -219,6 +220,12 @@ static unsigned int not_applicable(struct sc_exec *x)
 		snprintf(r->not_applied[SC_CHECK_THROTTLE],
 			 sizeof(r->not_applied[0]),
 			 "sched_ext on this kernel does not enforce cpu.max (no sched_ext_ops.cgroup_set_bandwidth in BTF)");
+	}
+	if (!x->class_rounds) {
+		na |= SC_BIT(SC_CHECK_SCHED_CLASS);
+		snprintf(r->not_applied[SC_CHECK_SCHED_CLASS],
+			 sizeof(r->not_applied[0]),
+			 "no hold ended under an enabled sched_ext scheduler");
 	}
 	return na;
 }
@@ -430,6 +437,36 @@ static void check_throttle(struct sc_exec *x)
 	}
 }
 
+static const char *policy_name(enum sc_policy p)
+{
+	static const char * const names[] = {
+		[SC_POLICY_NORMAL] = "SCHED_NORMAL", [SC_POLICY_BATCH] = "SCHED_BATCH",
+		[SC_POLICY_IDLE] = "SCHED_IDLE", [SC_POLICY_FIFO] = "SCHED_FIFO",
+		[SC_POLICY_RR] = "SCHED_RR", [SC_POLICY_EXT] = "SCHED_EXT",
+	};
+
+	return p < SC_ARRAY_SIZE(names) && names[p] ? names[p] : "?";
+}
+
+static void check_sched_class(struct sc_exec *x)
+{
+	for (int i = 0; i < x->nwk; i++) {
+		const struct sc_wk *w = &x->wk[i];
+		unsigned int before = x->r->nr_details;
+
+		if (!w->class_bad)
+			continue;
+		sc_fail_worker(x, SC_CHECK_SCHED_CLASS, w, SC_NO_CPU,
+			       w->class_bad, 0,
+			       "%s worker ran %s sched_ext's class in %u of %u samples under %s",
+			       policy_name(w->spec->policy),
+			       w->class_bad_on_ext ? "in" : "outside",
+			       w->class_bad, w->class_samples,
+			       x->scx_ops[0] ? x->scx_ops : "a sched_ext scheduler");
+		set_step(x, before, w->class_bad_step);
+	}
+}
+
 static void (*const check_fn[SC_CHECK_NR])(struct sc_exec *x) = {
 	[SC_CHECK_NOT_STARVED] = check_not_starved,
 	[SC_CHECK_FAIRNESS] = check_fairness,
@@ -437,6 +474,7 @@ static void (*const check_fn[SC_CHECK_NR])(struct sc_exec *x) = {
 	[SC_CHECK_ISOLATION] = check_isolation,
 	[SC_CHECK_WEIGHT] = check_weight,
 	[SC_CHECK_THROTTLE] = check_throttle,
+	[SC_CHECK_SCHED_CLASS] = check_sched_class,
 };
 
 void sc_checks_run(struct sc_exec *x)

@@ -286,6 +286,7 @@ static void hold_end(struct sc_exec *x, struct sc_step_rec *rec)
 	rec->hold_end_ns = sc_now_ns();
 	wall = (rec->hold_end_ns - rec->hold_start_ns) / 1000;
 	x->r->hold_ms += wall / 1000.0;
+	sc_class_sample(x);
 	sc_windows_close(x);
 	for (int i = 0; i < x->ncg; i++) {
 		struct sc_cg *c = &x->cgs[i];
@@ -301,10 +302,23 @@ static void hold_end(struct sc_exec *x, struct sc_step_rec *rec)
 	x->in_hold = 0;
 }
 
+static __u64 scenario_ms(const struct sc_exec *x)
+{
+	return x->s->duration_ms ? x->s->duration_ms : SC_DEFAULT_DURATION_MS;
+}
+
+/* What is left of the scenario's duration, counted from its first step. */
+static __u64 remaining_ms(const struct sc_exec *x)
+{
+	__u64 end = x->steps[0].start_ns + scenario_ms(x) * 1000000ull;
+	__u64 now = sc_now_ns();
+
+	return now < end ? (end - now) / 1000000ull : 0;
+}
+
 static __u64 hold_ms(const struct sc_exec *x, const struct sc_hold *h)
 {
-	const struct sc_scenario *s = x->s;
-	__u64 dur = s->duration_ms ? s->duration_ms : SC_DEFAULT_DURATION_MS;
+	__u64 dur = scenario_ms(x);
 
 	switch (h->kind) {
 	case SC_HOLD_FRAC:
@@ -338,12 +352,15 @@ static int run_step(struct sc_exec *x, int i)
 	char why[200];
 	int died = 0;
 
-	rec->planned_ms = ms;
 	for (const struct sc_cgroup *c = st->cgroups; c && c->name; c++)
 		if (sc_cg_create(x, c, i))
 			return -1;
 	if (st->hold.kind != SC_HOLD_LOOP && sc_ops_apply(x, st->ops, i))
 		return -1;
+	/* A hold never runs past the scenario's end. */
+	if (ms > remaining_ms(x))
+		ms = remaining_ms(x);
+	rec->planned_ms = ms;
 	if (sc_sched_dead(x, why, sizeof(why))) {
 		sched_died(x, i, "while setting up", why, 0, (double)ms);
 		return 1;
@@ -433,6 +450,29 @@ static int validate(struct sc_exec *x, char *why, size_t len)
 	return 0;
 }
 
+static int cgroups_use_ext(const struct sc_cgroup *c)
+{
+	for (; c && c->name; c++)
+		for (int g = 0; g < SC_MAX_GROUPS; g++)
+			if (c->workers[g].policy == SC_POLICY_EXT)
+				return 1;
+	return 0;
+}
+
+/* Workers or ops that ask for SCHED_EXT, which only sched_ext kernels know. */
+static int uses_ext(const struct sc_scenario *s)
+{
+	int ext = cgroups_use_ext(s->backdrop.cgroups);
+
+	for (const struct sc_step *st = s->steps; st && st->name; st++) {
+		ext |= cgroups_use_ext(st->cgroups);
+		for (const struct sc_op *op = st->ops; op && op->kind; op++)
+			ext |= op->workers.policy == SC_POLICY_EXT ||
+			       (op->def && cgroups_use_ext(op->def));
+	}
+	return ext;
+}
+
 static int needs_met(struct sc_exec *x, char *why, size_t len)
 {
 	const struct sc_scenario *s = x->s;
@@ -442,6 +482,10 @@ static int needs_met(struct sc_exec *x, char *why, size_t len)
 	/* Run directly on a device, cgroup v2 may be mounted elsewhere or not. */
 	if (statfs(SC_CG_ROOT, &fs) || fs.f_type != SC_CGROUP2_MAGIC) {
 		snprintf(why, len, "cgroup v2 is not mounted at " SC_CG_ROOT);
+		return 0;
+	}
+	if (uses_ext(s) && kt_scx_state() == KT_SCX_ABSENT) {
+		snprintf(why, len, "its workers ask for SCHED_EXT; this kernel has no sched_ext");
 		return 0;
 	}
 	if (sc_mask_count(&t->online) < s->min_cpus) {

@@ -24,6 +24,8 @@
 #define SC_MAX_CHANS		64
 #define SC_EPOCHS		16	/* cpuset epochs tracked per worker */
 #define SC_LAT_BUCKETS		128
+/* include/uapi/linux/sched.h; the C library's headers may predate it. */
+#define SC_SCHED_EXT		7
 #define SC_SPIN_ITERS		16384		/* one spin block */
 #define SC_EPSILON		0.000001
 #define SC_GAP_PROBE_NS		5000000ull	/* a unit this long may hide a gap */
@@ -177,9 +179,14 @@ struct sc_kstats {
 };
 
 int sc_kstats_read(pid_t pid, struct sc_kstats *k);
+/* The kernel's SCHED_* for @p. */
+int sc_policy_kernel(enum sc_policy p);
 __u64 sc_pid_cpu_ns(pid_t pid);
 
 struct sc_exec;
+
+/* Which class each live worker runs in, against its policy (hold ends). */
+void sc_class_sample(struct sc_exec *x);
 
 /* worker_proc.c: inside a worker process. */
 struct sc_wctx {
@@ -265,8 +272,12 @@ struct sc_wk {
 	__u64 win_units0, win_t0, win_cpu0;
 	int min_win_step;
 	__u64 min_win_units, min_win_ms, min_win_cpu_ms;
+	/* the class it ran in, sampled at hold ends */
+	unsigned int class_samples, class_bad;
+	int class_bad_step, class_bad_on_ext;
 	/* after collection */
 	int collected, killed, reported, status;
+	int killed_at_death;	/* SIGKILLed once sched_ext's scheduler went */
 	struct sc_kstats k;
 	struct sc_slot fin;
 	int valid;
@@ -346,6 +357,8 @@ struct sc_exec {
 	char sched_log[128];	/* their output, and the programs' */
 	int scx_used;		/* a sched_ext scheduler ran */
 	char scx_ops[64];
+	unsigned int class_rounds;	/* class samples taken under sched_ext */
+	int scx_down;		/* a watched sched_ext scheduler went away */
 };
 
 /*

@@ -175,3 +175,57 @@ int sc_kstats_read(pid_t pid, struct sc_kstats *k)
 	k->ok = 1;
 	return 0;
 }
+
+/* 1 if @pid runs in sched_ext's class, 0 if not, -1 if unknown. */
+static int on_ext(pid_t pid)
+{
+	char buf[4096];
+	const char *p;
+
+	if (slurp(pid, "sched", buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, "\next.enabled");
+	if (!p)
+		return -1;
+	return field(p, "ext.enabled") != 0;
+}
+
+/*
+ * Under a sched_ext scheduler a SCHED_EXT worker runs in its class; the
+ * others do only when it switched every task (switch_all), never FIFO
+ * or RR ones. Without sched_ext none does. A round counts only if
+ * sched_ext was enabled before and after it; workers that change their
+ * own policy are left out.
+ */
+void sc_class_sample(struct sc_exec *x)
+{
+	char all[8] = "";
+	int switch_all, round = 0;
+
+	if (kt_scx_state() != KT_SCX_ENABLED ||
+	    read_file_str("/sys/kernel/sched_ext/switch_all", all, sizeof(all)))
+		return;
+	switch_all = atoi(all) == 1;
+	for (int i = 0; i < x->nwk; i++) {
+		struct sc_wk *w = &x->wk[i];
+		enum sc_policy pol = w->spec->policy;
+		int want, got;
+
+		if (!w->live || w->spec->work.type == SC_WORK_POLICY_CHURN)
+			continue;
+		got = on_ext(w->pid);
+		if (got < 0)
+			continue;
+		want = pol == SC_POLICY_EXT ||
+		       (switch_all && pol != SC_POLICY_FIFO && pol != SC_POLICY_RR);
+		if (kt_scx_state() != KT_SCX_ENABLED)
+			return;
+		round = 1;
+		w->class_samples++;
+		if (got != want && !w->class_bad++) {
+			w->class_bad_step = x->cur;
+			w->class_bad_on_ext = got;
+		}
+	}
+	x->class_rounds += round;
+}

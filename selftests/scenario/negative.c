@@ -237,6 +237,7 @@ static const char * const short_life[] = { "/bin/sleep", "1", NULL };
 static const struct sc_scenario sc_neg_sched_alive = {
 	.name = "neg_sched_alive",
 	.doc = "the watched scheduler (a stand-in process) dies during a hold",
+	.duration_ms = 8000,
 	.backdrop = {
 		.cgroups = (const struct sc_cgroup[]) {
 			{
@@ -274,6 +275,7 @@ static const char * const kill_sched[] = {
 static const struct sc_scenario sc_neg_sched_killed = {
 	.name = "neg_sched_killed",
 	.doc = "an attached sched_ext scheduler is SIGKILLed during a hold",
+	.duration_ms = 5500,
 	.needs = SC_NEED_SCHED_BIN,
 	.backdrop = {
 		.cgroups = (const struct sc_cgroup[]) {
@@ -307,6 +309,101 @@ static const struct sc_scenario sc_neg_sched_killed = {
 };
 
 SC_NEGATIVE(sc_neg_sched_killed);
+
+static const char * const eject_sched[] = {
+	"/bin/sh", "-c",
+	"sleep 0.5; kill -STOP $SC_SCHED_PID; echo S > /proc/sysrq-trigger; sleep 5",
+	NULL,
+};
+
+/*
+ * The kernel ejects the scheduler (sysrq-S) while its process, stopped,
+ * lingers: only sched_ext's state says it is gone.
+ */
+static const struct sc_scenario sc_neg_sched_ejected = {
+	.name = "neg_sched_ejected",
+	.doc = "the kernel disables sched_ext while the scheduler's process lingers",
+	.duration_ms = 7000,
+	.needs = SC_NEED_SCHED_BIN,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "bystander",
+				.workers = { { .count = 2, .work = SPIN } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "attached",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 500 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_SCHED_ATTACH },
+				{ },
+			},
+		},
+		{
+			.name = "ejected",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 6000 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "ejector",
+				  .argv = eject_sched },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_NEGATIVE(sc_neg_sched_ejected);
+
+/*
+ * SCHED_EXT workers made SCHED_FIFO behind the scenario's back leave
+ * sched_ext's class: the check compares with the declared policy.
+ */
+static const struct sc_scenario sc_neg_sched_class = {
+	.name = "neg_sched_class",
+	.doc = "SCHED_EXT workers turned SCHED_FIFO run outside sched_ext",
+	.duration_ms = 2000,
+	.needs = SC_NEED_SCHED_BIN,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "ext",
+				.workers = { {
+					.count = 2,
+					.policy = SC_POLICY_EXT,
+					.work = { .type = SC_WORK_BURSTY,
+						  .on_ms = 2, .off_ms = 20 },
+				} },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "attached",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 500 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_SCHED_ATTACH },
+				{ },
+			},
+		},
+		{
+			.name = "disturbed",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 500 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_SET_POLICY, .cgroup = "ext",
+				  .workers = { .policy = SC_POLICY_FIFO } },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_NEGATIVE(sc_neg_sched_class);
 
 /*
  * The harness itself: an op that cannot run as declared (add-cgroup

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ static const char * const op_names[] = {
 	[SC_OP_SCHED_ATTACH] = "attach-scheduler",
 	[SC_OP_SCHED_DETACH] = "detach-scheduler",
 	[SC_OP_SCHED_REPLACE] = "replace-scheduler",
+	[SC_OP_SET_CPU_MAX] = "set-cpu-max",
+	[SC_OP_SET_POLICY] = "set-policy",
 };
 
 static const char *op_name(enum sc_op_kind k)
@@ -254,6 +257,57 @@ static struct sc_prog *prog_find(struct sc_exec *x, const char *tag)
 	return NULL;
 }
 
+/*
+ * cpu.max now, or "max" again. The throttle check judges the holds under
+ * the latest limit only, so what was used before is dropped.
+ */
+static int op_cpu_max(struct sc_exec *x, const struct sc_op *op, int c)
+{
+	struct sc_cg *g = &x->cgs[c];
+	unsigned int period = op->period_us ? op->period_us : 100000;
+	int r;
+
+	if (op->quota_us == SC_UNLIMITED)
+		r = sc_cg_write(g->path, "cpu.max", "max %u", period);
+	else if (op->quota_us > 0 && op->quota_us <= UINT32_MAX)
+		r = sc_cg_write(g->path, "cpu.max", "%lld %u", op->quota_us,
+				period);
+	else
+		r = -1, errno = EINVAL;
+	if (r) {
+		sc_harness_fail_cg(x, g->name, "set-cpu-max %lld %u: %s",
+				   op->quota_us, period, strerror(errno));
+		return -1;
+	}
+	g->quota_us = op->quota_us == SC_UNLIMITED ? 0 : (unsigned int)op->quota_us;
+	g->period_us = period;
+	g->acc_usage_us = g->acc_wall_us = g->acc_throttled = 0;
+	/* A hold under way is judged from the next one on. */
+	g->whole_hold = 0;
+	return 0;
+}
+
+static int op_policy(struct sc_exec *x, const struct sc_op *op, int c)
+{
+	struct sched_param sp = { 0 };
+	int pol = sc_policy_kernel(op->workers.policy);
+
+	if (pol == SCHED_FIFO || pol == SCHED_RR)
+		sp.sched_priority = op->workers.prio ? op->workers.prio : 1;
+	for (int i = 0; i < x->nwk; i++) {
+		struct sc_wk *w = &x->wk[i];
+
+		if (!w->live || w->cg != c)
+			continue;
+		if (sched_setscheduler(w->pid, pol, &sp) && errno != ESRCH) {
+			sc_harness_fail_worker(x, w, "set-policy %d: %s", pol,
+					       strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int op_run(struct sc_exec *x, const struct sc_op *op, int owner)
 {
 	struct sc_prog *p;
@@ -374,6 +428,8 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	case SC_OP_SET_AFFINITY:
 	case SC_OP_SPAWN:
 	case SC_OP_STOP_CGROUP:
+	case SC_OP_SET_CPU_MAX:
+	case SC_OP_SET_POLICY:
 		a = need_cg(x, op, op->cgroup);
 		if (a < 0)
 			return -1;
@@ -424,6 +480,10 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 	case SC_OP_STOP_CGROUP:
 		sc_collect(x, SC_OWNER_ALL, a);
 		return 0;
+	case SC_OP_SET_CPU_MAX:
+		return op_cpu_max(x, op, a);
+	case SC_OP_SET_POLICY:
+		return op_policy(x, op, a);
 	case SC_OP_RUN:
 		return op_run(x, op, owner);
 	case SC_OP_WAIT:

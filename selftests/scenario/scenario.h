@@ -111,6 +111,7 @@ enum sc_policy {
 	SC_POLICY_IDLE,
 	SC_POLICY_FIFO,
 	SC_POLICY_RR,
+	SC_POLICY_EXT,		/* SCHED_EXT: sched_ext even in a partial switch */
 };
 
 enum sc_aff_kind {
@@ -172,6 +173,9 @@ enum sc_op_kind {
 	SC_OP_SCHED_ATTACH,	/* optional .argv; .standin */
 	SC_OP_SCHED_DETACH,
 	SC_OP_SCHED_REPLACE,	/* detach, then attach */
+	SC_OP_SET_CPU_MAX,	/* .cgroup, .quota_us (SC_UNLIMITED: "max"), .period_us */
+	SC_OP_SET_POLICY,	/* .cgroup, .workers.policy/.prio: a disturbance,
+				 * the workers keep their declared policy */
 };
 
 struct sc_op {
@@ -184,6 +188,8 @@ struct sc_op {
 	const char *const *argv;
 	unsigned int timeout_ms;
 	int standin;		/* ATTACH: a plain process stands in */
+	long long quota_us;	/* SET_CPU_MAX */
+	unsigned int period_us;
 };
 
 enum sc_hold_kind {
@@ -220,6 +226,7 @@ enum sc_check {
 	SC_CHECK_WEIGHT,
 	SC_CHECK_THROTTLE,
 	SC_CHECK_SCHED_ALIVE,
+	SC_CHECK_SCHED_CLASS,	/* each worker in the class its policy asks for */
 	SC_CHECK_NR,
 };
 

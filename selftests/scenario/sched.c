@@ -3,8 +3,9 @@
  * The schedulers under watch: the boot scheduler the agent started
  * ($KTSTR_SCHED_PID), schedulers a scenario attaches, and stand-ins (plain
  * processes a negative control declares as its scheduler). Watched through
- * pidfds: a death ends a hold at once. sched_ext's state is read at hold
- * ends and step boundaries.
+ * pidfds: a death ends a hold at once. sched_ext's state is read every
+ * SC_STATE_POLL_MS during a hold as well, so a scheduler the kernel
+ * ejected while its process lingers ends the hold too.
  *
  * Processes follow the one scheduler lifecycle of lib/scheduler.c. The
  * boot scheduler belongs to the agent: a scenario that needs sched_ext to
@@ -29,6 +30,7 @@
 
 #define SC_ATTACH_TIMEOUT_MS	30000
 #define SC_DETACH_TIMEOUT_MS	10000
+#define SC_STATE_POLL_MS	100
 
 static struct sc_sched *sched_add(struct sc_exec *x)
 {
@@ -113,12 +115,14 @@ int sc_sched_dead(struct sc_exec *x, char *why, size_t len)
 			continue;
 		if (s->proc.pid > 0 && (s->proc.pidfd < 0 || poll(&p, 1, 0) > 0)) {
 			describe(s, why, len);
+			x->scx_down |= s->scx;
 			return 1;
 		}
 		st = kt_scx_state();
 		if (s->scx && st != KT_SCX_ENABLED) {
 			snprintf(why, len, "%s (pid %d) is alive but sched_ext is %s",
 				 s->proc.name, s->proc.pid, kt_scx_state_name(st));
+			x->scx_down = 1;
 			return 1;
 		}
 	}
@@ -131,30 +135,37 @@ int sc_sched_wait(struct sc_exec *x, __u64 ms, char *why, size_t len)
 	__u64 deadline = sc_now_ns() + ms * 1000000ull;
 	struct pollfd p[SC_MAX_SCHEDS];
 	int idx[SC_MAX_SCHEDS];
-	int n = 0;
+	int n = 0, scx = 0;
 
 	for (int i = 0; i < x->nsched; i++) {
 		if (x->sched[i].released)
 			continue;
+		scx |= x->sched[i].scx;
 		p[n].fd = x->sched[i].proc.pidfd;
 		p[n].events = POLLIN;
 		idx[n++] = i;
 	}
 	for (;;) {
-		__u64 now = sc_now_ns();
+		__u64 now = sc_now_ns(), left;
 		int r;
 
 		if (now >= deadline)
 			return 0;
-		r = poll(p, (nfds_t)n, (int)((deadline - now + 999999) / 1000000));
+		left = (deadline - now + 999999) / 1000000;
+		if (scx && left > SC_STATE_POLL_MS)
+			left = SC_STATE_POLL_MS;
+		r = poll(p, (nfds_t)n, (int)left);
 		if (r < 0 && errno != EINTR)
 			return 0;
 		for (int i = 0; r > 0 && i < n; i++) {
 			if (p[i].revents) {
 				describe(&x->sched[idx[i]], why, len);
+				x->scx_down |= x->sched[idx[i]].scx;
 				return 1;
 			}
 		}
+		if (scx && sc_sched_dead(x, why, len))
+			return 1;
 	}
 }
 

@@ -367,17 +367,19 @@ static void reap_one(struct sc_exec *x, struct sc_wk *w)
 	w->valid = !sc_slot_validate(&w->fin, (unsigned int)w->slot, w->pid,
 				     x->topo->nr_cpus, w->invalid,
 				     sizeof(w->invalid));
-	w->reported = w->valid && w->fin.state == SC_W_DONE && !w->killed;
+	w->reported = w->valid && (w->killed_at_death ||
+				   (w->fin.state == SC_W_DONE && !w->killed));
+	w->killed |= w->killed_at_death;
 	if (!w->valid)
 		sc_harness_fail_worker(x, w, "worker report rejected: %s",
 				       w->invalid);
-	else if (w->killed)
+	else if (w->killed && !w->killed_at_death)
 		sc_fail_worker(x, SC_CHECK_HARNESS, w, w->fin.last_cpu,
 			       SC_STOP_TIMEOUT_MS, SC_STOP_TIMEOUT_MS,
 			       "worker did not stop within %d ms: SIGKILLed, its counters kept (%llu units)",
 			       SC_STOP_TIMEOUT_MS,
 			       (unsigned long long)w->fin.units);
-	else if (!WIFEXITED(st) || WEXITSTATUS(st))
+	else if (!w->killed_at_death && (!WIFEXITED(st) || WEXITSTATUS(st)))
 		sc_fail_worker(x, SC_CHECK_HARNESS, w, w->fin.last_cpu, 0, 0,
 			       "worker ended badly (status %#x): %s", st,
 			       w->fin.errmsg[0] ? w->fin.errmsg : "no message");
@@ -404,6 +406,19 @@ static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
 	}
 }
 
+static void kill_now(struct sc_exec *x, const int *idx, int n, __u64 now)
+{
+	for (int i = 0; i < n; i++) {
+		struct sc_wk *w = &x->wk[idx[i]];
+
+		close_window(x, w, now);
+		w->killed_at_death = 1;
+		kill(w->pid, SIGKILL);
+	}
+	for (int i = 0; i < n; i++)
+		reap_one(x, &x->wk[idx[i]]);
+}
+
 /*
  * Stop and collect the live workers of @owner (SC_OWNER_ALL: all) in
  * cgroup @cg (SC_CG_ANY: any). Every worker is asked first (stop flag,
@@ -411,6 +426,11 @@ static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
  * write that could wait on a kworker it starves. Then cgroups are thawed,
  * even if someone else froze them: a frozen task keeps the signal pending
  * and handles it once thawed.
+ *
+ * Once a sched_ext scheduler under watch has gone, the workers are
+ * SIGKILLed at once instead: the verdict is made, and a grace period
+ * would only wait on workers now spinning under the fallback scheduler.
+ * Their counters live in shared memory and are kept.
  */
 void sc_collect(struct sc_exec *x, int owner, int cg)
 {
@@ -423,6 +443,10 @@ void sc_collect(struct sc_exec *x, int owner, int cg)
 	if (!n)
 		return;
 	now = sc_now_ns();
+	if (x->scx_down) {
+		kill_now(x, idx, n, now);
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		struct sc_wk *w = &x->wk[idx[i]];
 		struct sc_slot *s = &x->shm->slots[w->slot];

@@ -179,7 +179,7 @@ static void worker_fail(struct sc_wctx *w, const char *what)
 	_exit(1);
 }
 
-static int policy_of(enum sc_policy p)
+int sc_policy_kernel(enum sc_policy p)
 {
 	switch (p) {
 	case SC_POLICY_BATCH:
@@ -190,6 +190,8 @@ static int policy_of(enum sc_policy p)
 		return SCHED_FIFO;
 	case SC_POLICY_RR:
 		return SCHED_RR;
+	case SC_POLICY_EXT:
+		return SC_SCHED_EXT;
 	default:
 		return SCHED_OTHER;
 	}
@@ -237,7 +239,7 @@ void sc_worker_main(struct sc_exec *x, struct sc_wctx *w, const char *cg,
 	if (spec->policy == SC_POLICY_FIFO || spec->policy == SC_POLICY_RR)
 		sp.sched_priority = spec->prio ? spec->prio : 1;
 	if (spec->policy != SC_POLICY_NORMAL &&
-	    sched_setscheduler(0, policy_of(spec->policy), &sp))
+	    sched_setscheduler(0, sc_policy_kernel(spec->policy), &sp))
 		worker_fail(w, "sched_setscheduler");
 	if (set_aff) {
 		mask_to_cpuset(aff, &set);

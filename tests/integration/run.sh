@@ -236,6 +236,16 @@ check "a scheduler that never attaches fails with its own output" \
 ktstr_sh --scheduler scx_qmap --sched-args "-s 20000" --exec 'cat /sys/kernel/sched_ext/root/ops'
 check "--sched-args reach the scheduler (scx_qmap -s 20000)" \
 	test "$rc" -eq 0 -a "$(cat "$work/out")" = qmap
+# scx_qmap asks for a 5 s watchdog (timeout_ms); TCG replaces it with
+# 20 s, --watchdog 0 leaves it.
+wd_of() { sed -n 's/.*"value": *\([0-9]*\).*/\1/p' "$work/out"; }
+ktstr_sh --accel tcg --scheduler scx_qmap --exec 'ktstr-ctl --json read symbol scx_watchdog_timeout'
+wd_tcg=$(wd_of)
+grep -q "watchdog raised from the scheduler's own 5000 ms to 20000 ms" "$work/err" && raised=1 || raised=0
+ktstr_sh --accel tcg --scheduler scx_qmap --watchdog 0 --exec 'ktstr-ctl --json read symbol scx_watchdog_timeout'
+wd_own=$(wd_of)
+check "under TCG a scheduler's own timeout_ms (scx_qmap: 5 s) is raised to 20 s and said so; --watchdog 0 keeps it" \
+	test "$raised" -eq 1 -a -n "$wd_tcg" -a -n "$wd_own" -a "${wd_tcg:-0}" -eq "$((${wd_own:-0} * 4))"
 ktstr_sh --scheduler scx_qmap --sched-args "--no-such-flag" --exec true
 check "bad --sched-args: scheduler error reported" \
 	test "$rc" -eq 125 -a -n "$(grep 'never attached' "$work/err")"
