@@ -49,10 +49,17 @@
  *   L2 its start_time is the one given              KTSTR_E_IDENTITY
  * and, under the task's rq lock (the kernel's task_rq_lock()):
  *   L3 it is not exiting (PF_EXITING, exit_state)   KTSTR_E_EXITING
- *   L4 on_rq == 0: neither runnable nor running     KTSTR_E_ON_RQ
- *   L5 not queued on any sched_ext DSQ              KTSTR_E_SCX_QUEUED
+ *   L4 not queued on a sched_ext DSQ, nor held by   KTSTR_E_SCX_QUEUED
+ *      the BPF scheduler (SCX_TASK_QUEUED)
+ *   L5 on_rq == 0: neither runnable nor running     KTSTR_E_ON_RQ
  *   L6 its class is ext_sched_class                 KTSTR_E_NOT_EXT
- * and the store happens before the lock is dropped.
+ *   L7 its policy is SCHED_EXT                      KTSTR_E_POLICY
+ *   L8 its start_boottime is set                    KTSTR_E_FORKING
+ * and the store happens before the lock is dropped. The DSQ comes before
+ * on_rq: a queued task is always on a runqueue, so the other order could
+ * never say the more precise reason. copy_process() stamps
+ * start_boottime before the pid is hashed, so L8 cannot fail through a
+ * pid lookup today; it guards a task_struct reached any other way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -294,7 +301,7 @@ static void ktstr_task_rq_unlock(struct rq *rq, struct task_struct *p,
 	raw_spin_unlock_irqrestore(&p->pi_lock, rf->flags);
 }
 
-/* L3 to L6, with the task's rq locked. */
+/* L3 to L8, with the task's rq locked. */
 static u32 ktstr_task_writable(struct task_struct *p)
 {
 	const struct sched_class *ext =
@@ -302,14 +309,18 @@ static u32 ktstr_task_writable(struct task_struct *p)
 
 	if ((p->flags & PF_EXITING) || p->exit_state)
 		return KTSTR_E_EXITING;
-	if (p->on_rq)
-		return KTSTR_E_ON_RQ;
 	if (p->scx.dsq || !list_empty(&p->scx.dsq_list.node) ||
 	    !RB_EMPTY_NODE(&p->scx.dsq_priq) ||
 	    (p->scx.flags & SCX_TASK_QUEUED))
 		return KTSTR_E_SCX_QUEUED;
+	if (p->on_rq)
+		return KTSTR_E_ON_RQ;
 	if (p->sched_class != ext)
 		return KTSTR_E_NOT_EXT;
+	if (p->policy != SCHED_EXT)
+		return KTSTR_E_POLICY;
+	if (!p->start_boottime)
+		return KTSTR_E_FORKING;
 	return KTSTR_OK;
 }
 

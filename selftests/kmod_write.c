@@ -15,6 +15,11 @@
 #include "ktstr_guest.h"
 
 #define SEED_VTIME_NS	(30ULL * 86400 * 1000000000)	/* ~30 days */
+#ifndef SCHED_EXT
+#define SCHED_EXT	7	/* include/uapi/linux/sched.h */
+#endif
+#define QUEUED_SPINNERS	3
+#define ATTEMPTS	500
 
 FIXTURE(chain) {
 	int fd;
@@ -72,14 +77,44 @@ static pid_t spawn_sleeper(int p[2])
 	return ktstr_wait_task_state(pid, 'S') ? -1 : pid;
 }
 
-static pid_t spawn_spinner(void)
+/* A spinner on @cpu (-1: anywhere), of @policy. */
+static pid_t spawn_spinner_on(int cpu, int policy)
 {
+	struct sched_param sp = { 0 };
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		if (cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				_exit(1);
+		}
+		if (sched_setscheduler(0, policy, &sp))
+			_exit(1);
 		for (;;)
 			;
+	}
 	return pid;
+}
+
+static bool switching_all(void)
+{
+	char v[8];
+
+	return !read_file_str("/sys/kernel/sched_ext/switch_all", v, sizeof(v)) &&
+	       !strcmp(v, "1");
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 }
 
 TEST_F(chain, layer1_no_such_pid)
@@ -125,18 +160,70 @@ TEST_F(chain, layer3_exiting_task)
 		  ktstr_task_write(self->fd, pid, start, "scx.dsq_vtime", 1));
 }
 
-TEST_F(chain, layer4_running_task)
+/*
+ * Three SCHED_EXT spinners share one CPU under sched_ext: at any moment
+ * the ones not running wait on a DSQ (or in the BPF scheduler's hands).
+ */
+TEST_F(chain, layer4_queued_on_dsq)
 {
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), queued = 0, ok = 0;
+	pid_t kids[QUEUED_SPINNERS] = { 0 };
+	__u64 start[QUEUED_SPINNERS];
+
+	if (!on_sched_ext())
+		SKIP(return, "needs a sched_ext scheduler attached (ktstr run --scheduler ...)");
+	ASSERT_GE(ncpu, 2);
+	pin_self(0);
+	for (int i = 0; i < QUEUED_SPINNERS; i++) {
+		kids[i] = spawn_spinner_on(ncpu - 1, SCHED_EXT);
+		ASSERT_GT(kids[i], 0);
+		ASSERT_EQ(0, ktstr_wait_task_state(kids[i], 'R'));
+		ASSERT_EQ(0, ktstr_task_start_time(self->fd, kids[i], &start[i],
+						   NULL));
+	}
+	for (int n = 0; n < ATTEMPTS && !queued; n++) {
+		int i = n % QUEUED_SPINNERS;
+		__u32 r = ktstr_task_write(self->fd, kids[i], start[i],
+					   "scx.dsq_vtime", 1);
+
+		queued += r == KTSTR_E_SCX_QUEUED;
+		ok += r == KTSTR_OK;
+		EXPECT_TRUE(r == KTSTR_E_SCX_QUEUED || r == KTSTR_E_ON_RQ)
+			TH_LOG("spinner %d: reason %u", kids[i], r);
+	}
+	for (int i = 0; i < QUEUED_SPINNERS; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	EXPECT_EQ(0, ok);
+	EXPECT_GT(queued, 0) TH_LOG("no write met a queued spinner in %d tries",
+				    ATTEMPTS);
+}
+
+/* A spinner alone on its CPU is running: on a runqueue, on no DSQ. */
+TEST_F(chain, layer5_running_task)
+{
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), on_rq = 0;
 	__u64 start;
 
-	self->child = spawn_spinner();
+	ASSERT_GE(ncpu, 2);
+	pin_self(0);
+	self->child = spawn_spinner_on(ncpu - 1, SCHED_OTHER);
 	ASSERT_GT(self->child, 0);
 	ASSERT_EQ(0, ktstr_wait_task_state(self->child, 'R'));
 	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
 					   NULL));
-	EXPECT_EQ(KTSTR_E_ON_RQ,
-		  ktstr_task_write(self->fd, self->child, start,
-				   "scx.dsq_vtime", 1));
+	/* Under sched_ext it may be between two slices, on a DSQ, now and then. */
+	for (int n = 0; n < ATTEMPTS && !on_rq; n++) {
+		__u32 r = ktstr_task_write(self->fd, self->child, start,
+					   "scx.dsq_vtime", 1);
+
+		on_rq += r == KTSTR_E_ON_RQ;
+		ASSERT_TRUE(r == KTSTR_E_ON_RQ ||
+			    (on_sched_ext() && r == KTSTR_E_SCX_QUEUED))
+			TH_LOG("reason %u", r);
+	}
+	EXPECT_GT(on_rq, 0);
 }
 
 TEST_F(chain, layer6_not_on_ext)
@@ -152,6 +239,22 @@ TEST_F(chain, layer6_not_on_ext)
 	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
 					   NULL));
 	EXPECT_EQ(KTSTR_E_NOT_EXT,
+		  ktstr_task_write(self->fd, self->child, start,
+				   "scx.dsq_vtime", 1));
+}
+
+/* Under a full switch a SCHED_NORMAL task is in the ext class, not SCHED_EXT. */
+TEST_F(chain, layer7_policy_not_ext)
+{
+	__u64 start;
+
+	if (!on_sched_ext() || !switching_all())
+		SKIP(return, "needs a sched_ext scheduler that switches every task (switch_all)");
+	self->child = spawn_sleeper(self->pipe);
+	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
+					   NULL));
+	EXPECT_EQ(KTSTR_E_POLICY,
 		  ktstr_task_write(self->fd, self->child, start,
 				   "scx.dsq_vtime", 1));
 }
@@ -179,12 +282,14 @@ TEST_F(chain, field_not_writable)
 static __u32 write_read_back(int fd, pid_t *child, int p[2],
 			     const char *field, __u64 value, __u64 *out)
 {
+	struct sched_param sp = { 0 };
 	struct ktstr_access a;
 	__u64 start;
 	__u32 r;
 
 	*child = spawn_sleeper(p);
-	if (*child <= 0 || ktstr_task_start_time(fd, *child, &start, NULL))
+	if (*child <= 0 || sched_setscheduler(*child, SCHED_EXT, &sp) ||
+	    ktstr_task_start_time(fd, *child, &start, NULL))
 		return KTSTR_REASON_MAX;
 	r = ktstr_task_write(fd, *child, start, field, value);
 	if (r != KTSTR_OK)

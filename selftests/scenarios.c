@@ -141,8 +141,10 @@ TEST_F_TIMEOUT(engine, hold_within_duration, SC_TIMEOUT)
 				.cgroups = (const struct sc_cgroup[]) {
 					{
 						.name = "w",
-						.workers = { { .count = 1,
-							       .work = { .type = SC_WORK_MIXED } } },
+						.workers = { {
+							.count = 1,
+							.work = { .type = SC_WORK_MIXED },
+						} },
 					},
 					{ },
 				},
@@ -157,8 +159,8 @@ TEST_F_TIMEOUT(engine, hold_within_duration, SC_TIMEOUT)
 	struct sc_result r;
 
 	if (run(_metadata, &s, &r)) {
-		EXPECT_LE(r.hold_ms, 1000) TH_LOG("holds ran %.0f ms of an 800 ms scenario",
-						  r.hold_ms);
+		EXPECT_LE(r.hold_ms, 1000)
+			TH_LOG("holds ran %.0f ms of an 800 ms scenario", r.hold_ms);
 		EXPECT_EQ(0, r.nr_details);
 	}
 	sc_result_free(&r);
@@ -203,14 +205,15 @@ TEST_F_TIMEOUT(engine, cpu_max_lifted, SC_TIMEOUT)
 
 	/* sched_ext schedulers of 6.12 ignore cpu.max: nothing to lift. */
 	if (kt_scx_state() == KT_SCX_ENABLED)
-		SKIP(return, "a sched_ext scheduler is attached; cpu.max is the kernel's fair class's");
+		SKIP(return, "cpu.max is the fair class's; a sched_ext scheduler is attached");
 	if (run(_metadata, &s, &r)) {
 		ASSERT_EQ(1, r.nr_workers);
 		/* Capped: 0.1 s of CPU in 1 s at most; lifted: most of 1.5 s. */
 		EXPECT_GT(r.workers[0].cpu_ns, 600000000ull)
 			TH_LOG("the worker ran %.2f s: cpu.max was not lifted",
 			       r.workers[0].cpu_ns / 1e9);
-		EXPECT_EQ(0, r.nr_details) TH_LOG("%s", r.nr_details ? r.details[0].text : "");
+		EXPECT_EQ(0, r.nr_details)
+			TH_LOG("%s", r.nr_details ? r.details[0].text : "");
 	}
 	sc_result_free(&r);
 }

@@ -415,7 +415,9 @@ SC_CANNED(sc_cpu_max);
 /*
  * SCHED_EXT and SCHED_NORMAL workers side by side: under a scheduler
  * that switches only SCHED_EXT tasks (scx_qmap -p) only the first run in
- * sched_ext's class; under one that switches all, both do.
+ * sched_ext's class; under one that switches all, both do. The fair
+ * class runs before sched_ext's, so the SCHED_NORMAL ones leave CPU
+ * time over (a quarter each) or the others would rightly starve.
  */
 static const struct sc_scenario sc_ext_mix = {
 	.name = "ext_mix",
@@ -431,7 +433,9 @@ static const struct sc_scenario sc_ext_mix = {
 					.workers = {
 						{ .count = 2, .policy = SC_POLICY_EXT,
 						  .work = SPIN },
-						{ .count = 2, .work = SPIN },
+						{ .count = 2,
+						  .work = { .type = SC_WORK_BURSTY,
+							    .on_ms = 5, .off_ms = 15 } },
 					},
 				},
 				{ },

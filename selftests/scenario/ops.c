@@ -273,15 +273,19 @@ static int op_cpu_max(struct sc_exec *x, const struct sc_op *op, int c)
 		r = sc_cg_write(g->path, "cpu.max", "%lld %u", op->quota_us,
 				period);
 	else
-		r = -1, errno = EINVAL;
+		r = -EINVAL;
 	if (r) {
+		if (r == -EINVAL)
+			errno = EINVAL;
 		sc_harness_fail_cg(x, g->name, "set-cpu-max %lld %u: %s",
 				   op->quota_us, period, strerror(errno));
 		return -1;
 	}
 	g->quota_us = op->quota_us == SC_UNLIMITED ? 0 : (unsigned int)op->quota_us;
 	g->period_us = period;
-	g->acc_usage_us = g->acc_wall_us = g->acc_throttled = 0;
+	g->acc_usage_us = 0;
+	g->acc_wall_us = 0;
+	g->acc_throttled = 0;
 	/* A hold under way is judged from the next one on. */
 	g->whole_hold = 0;
 	return 0;

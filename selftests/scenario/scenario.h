@@ -174,8 +174,8 @@ enum sc_op_kind {
 	SC_OP_SCHED_DETACH,
 	SC_OP_SCHED_REPLACE,	/* detach, then attach */
 	SC_OP_SET_CPU_MAX,	/* .cgroup, .quota_us (SC_UNLIMITED: "max"), .period_us */
-	SC_OP_SET_POLICY,	/* .cgroup, .workers.policy/.prio: a disturbance,
-				 * the workers keep their declared policy */
+	/* .cgroup, .workers.policy/.prio: a disturbance, as from outside */
+	SC_OP_SET_POLICY,
 };
 
 struct sc_op {

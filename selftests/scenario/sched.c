@@ -31,6 +31,7 @@
 #define SC_ATTACH_TIMEOUT_MS	30000
 #define SC_DETACH_TIMEOUT_MS	10000
 #define SC_STATE_POLL_MS	100
+#define SC_EXIT_GRACE_MS	300
 
 static struct sc_sched *sched_add(struct sc_exec *x)
 {
@@ -119,6 +120,16 @@ int sc_sched_dead(struct sc_exec *x, char *why, size_t len)
 			return 1;
 		}
 		st = kt_scx_state();
+		/*
+		 * A dying scheduler's exit disables sched_ext before its pidfd
+		 * fires: give it a moment to say how it died.
+		 */
+		if (s->scx && st != KT_SCX_ENABLED && s->proc.pidfd >= 0 &&
+		    poll(&p, 1, SC_EXIT_GRACE_MS) > 0) {
+			describe(s, why, len);
+			x->scx_down = 1;
+			return 1;
+		}
 		if (s->scx && st != KT_SCX_ENABLED) {
 			snprintf(why, len, "%s (pid %d) is alive but sched_ext is %s",
 				 s->proc.name, s->proc.pid, kt_scx_state_name(st));

@@ -246,6 +246,15 @@ ktstr_sh --accel tcg --scheduler scx_qmap --watchdog 0 --exec 'ktstr-ctl --json 
 wd_own=$(wd_of)
 check "under TCG a scheduler's own timeout_ms (scx_qmap: 5 s) is raised to 20 s and said so; --watchdog 0 keeps it" \
 	test "$raised" -eq 1 -a -n "$wd_tcg" -a -n "$wd_own" -a "${wd_tcg:-0}" -eq "$((${wd_own:-0} * 4))"
+# A partial switch: only SCHED_EXT tasks go to sched_ext.
+"$K" run --accel "$ACCEL" --scheduler scx_qmap --sched-args "-p" \
+	'scenarios:canned.ext_mix.passes' 'scenarios:negative.sched_class' \
+	>"$work/out" 2>"$work/err" </dev/null; rc=$?
+check "scx_qmap -p: SCHED_EXT workers run in sched_ext's class and SCHED_NORMAL ones do not (sched_class), a worker turned SCHED_FIFO is caught" \
+	eval 'test "$rc" -eq 0 &&
+	      grep -q "^    ok 1 canned.ext_mix.passes\$" "$work/out" &&
+	      grep -q "^    ok 2 negative.sched_class\$" "$work/out" &&
+	      grep -q "sched_class \[step disturbed\] cgroup ext" "$work/out"'
 ktstr_sh --scheduler scx_qmap --sched-args "--no-such-flag" --exec true
 check "bad --sched-args: scheduler error reported" \
 	test "$rc" -eq 125 -a -n "$(grep 'never attached' "$work/err")"

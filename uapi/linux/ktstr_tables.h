@@ -51,12 +51,16 @@ KTSTR_REASON(KTSTR_E_NO_TASK, ENOENT, "pid", 1, "no task has that pid")
 KTSTR_REASON(KTSTR_E_IDENTITY, ESRCH, "identity", 2,
 	     "the task's start_time differs: the pid was reused")
 KTSTR_REASON(KTSTR_E_EXITING, ESRCH, "lifetime", 3, "the task is exiting")
-KTSTR_REASON(KTSTR_E_ON_RQ, EBUSY, "on_rq", 4,
+KTSTR_REASON(KTSTR_E_SCX_QUEUED, EBUSY, "dsq", 4,
+	     "the task is queued on a sched_ext DSQ or held by the BPF scheduler")
+KTSTR_REASON(KTSTR_E_ON_RQ, EBUSY, "on_rq", 5,
 	     "the task is runnable or running (on_rq != 0)")
-KTSTR_REASON(KTSTR_E_SCX_QUEUED, EBUSY, "dsq", 5,
-	     "the task is queued on a sched_ext DSQ")
 KTSTR_REASON(KTSTR_E_NOT_EXT, EOPNOTSUPP, "class", 6,
 	     "the task is not scheduled by the ext class")
+KTSTR_REASON(KTSTR_E_POLICY, EOPNOTSUPP, "policy", 7,
+	     "the task's policy is not SCHED_EXT")
+KTSTR_REASON(KTSTR_E_FORKING, EBUSY, "forking", 8,
+	     "the task is still being forked (no start_boottime yet)")
 /* rendezvous */
 KTSTR_REASON(KTSTR_E_NO_HOST, ENODEV, "no-host", 0,
 	     "no host VMM is attached (direct mode)")
