@@ -49,9 +49,9 @@
  *   L2 its start_time is the one given              KTSTR_E_IDENTITY
  * and, under the task's rq lock (the kernel's task_rq_lock()):
  *   L3 it is not exiting (PF_EXITING, exit_state)   KTSTR_E_EXITING
- *   L4 not queued on a sched_ext DSQ, nor held by   KTSTR_E_SCX_QUEUED
- *      the BPF scheduler (SCX_TASK_QUEUED)
+ *   L4 not queued on a sched_ext DSQ                KTSTR_E_SCX_QUEUED
  *   L5 on_rq == 0: neither runnable nor running     KTSTR_E_ON_RQ
+ *      (running, or held by the BPF scheduler)
  *   L6 its class is ext_sched_class                 KTSTR_E_NOT_EXT
  *   L7 its policy is SCHED_EXT                      KTSTR_E_POLICY
  *   L8 its start_boottime is set                    KTSTR_E_FORKING
@@ -310,8 +310,7 @@ static u32 ktstr_task_writable(struct task_struct *p)
 	if ((p->flags & PF_EXITING) || p->exit_state)
 		return KTSTR_E_EXITING;
 	if (p->scx.dsq || !list_empty(&p->scx.dsq_list.node) ||
-	    !RB_EMPTY_NODE(&p->scx.dsq_priq) ||
-	    (p->scx.flags & SCX_TASK_QUEUED))
+	    !RB_EMPTY_NODE(&p->scx.dsq_priq))
 		return KTSTR_E_SCX_QUEUED;
 	if (p->on_rq)
 		return KTSTR_E_ON_RQ;

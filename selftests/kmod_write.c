@@ -162,7 +162,8 @@ TEST_F(chain, layer3_exiting_task)
 
 /*
  * Three SCHED_EXT spinners share one CPU under sched_ext: at any moment
- * the ones not running wait on a DSQ (or in the BPF scheduler's hands).
+ * the ones not running wait on a DSQ, or in the BPF scheduler's own
+ * queues (on_rq).
  */
 TEST_F(chain, layer4_queued_on_dsq)
 {

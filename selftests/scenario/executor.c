@@ -307,10 +307,16 @@ static __u64 scenario_ms(const struct sc_exec *x)
 	return x->s->duration_ms ? x->s->duration_ms : SC_DEFAULT_DURATION_MS;
 }
 
-/* What is left of the scenario's duration, counted from its first step. */
+/*
+ * What is left of the scenario's duration, counted from its first hold:
+ * the first step's setup (a scheduler to attach, under TCG seconds) is
+ * not the scenario's time.
+ */
 static __u64 remaining_ms(const struct sc_exec *x)
 {
-	__u64 end = x->steps[0].start_ns + scenario_ms(x) * 1000000ull;
+	__u64 t0 = x->steps[0].hold_start_ns ? x->steps[0].hold_start_ns :
+		   sc_now_ns();
+	__u64 end = t0 + scenario_ms(x) * 1000000ull;
 	__u64 now = sc_now_ns();
 
 	return now < end ? (end - now) / 1000000ull : 0;

@@ -255,6 +255,14 @@ check "scx_qmap -p: SCHED_EXT workers run in sched_ext's class and SCHED_NORMAL 
 	      grep -q "^    ok 1 canned.ext_mix.passes\$" "$work/out" &&
 	      grep -q "^    ok 2 negative.sched_class\$" "$work/out" &&
 	      grep -q "sched_class \[step disturbed\] cgroup ext" "$work/out"'
+# The validated write's layers that need sched_ext, provoked for real.
+"$K" run --accel "$ACCEL" --scheduler scx_simple 'kmod_write:chain.layer*' \
+	>"$work/out" 2>"$work/err" </dev/null; rc=$?
+check "scx_simple: the validated write refuses a task on a DSQ (layer 4), a running one (5), a non-SCHED_EXT one (7), none skipped" \
+	eval 'test "$rc" -eq 0 &&
+	      grep -q "^    ok [0-9]* chain.layer4_queued_on_dsq\$" "$work/out" &&
+	      grep -q "^    ok [0-9]* chain.layer5_running_task\$" "$work/out" &&
+	      grep -q "^    ok [0-9]* chain.layer7_policy_not_ext\$" "$work/out"'
 ktstr_sh --scheduler scx_qmap --sched-args "--no-such-flag" --exec true
 check "bad --sched-args: scheduler error reported" \
 	test "$rc" -eq 125 -a -n "$(grep 'never attached' "$work/err")"

@@ -52,7 +52,7 @@ KTSTR_REASON(KTSTR_E_IDENTITY, ESRCH, "identity", 2,
 	     "the task's start_time differs: the pid was reused")
 KTSTR_REASON(KTSTR_E_EXITING, ESRCH, "lifetime", 3, "the task is exiting")
 KTSTR_REASON(KTSTR_E_SCX_QUEUED, EBUSY, "dsq", 4,
-	     "the task is queued on a sched_ext DSQ or held by the BPF scheduler")
+	     "the task is queued on a sched_ext DSQ")
 KTSTR_REASON(KTSTR_E_ON_RQ, EBUSY, "on_rq", 5,
 	     "the task is runnable or running (on_rq != 0)")
 KTSTR_REASON(KTSTR_E_NOT_EXT, EOPNOTSUPP, "class", 6,
