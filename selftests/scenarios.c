@@ -464,6 +464,51 @@ TEST_F_TIMEOUT(negative, sched_ejected, SC_TIMEOUT)
 	killed_and_kept(_metadata, &self->r);
 }
 
+TEST_F_TIMEOUT(negative, mempolicy, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, self->s, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_MEMPOLICY, "bound");
+	ASSERT_NE(NULL, d);
+	EXPECT_NE(NULL, strstr(d->text, "outside nodes 1 it is bound to"))
+		TH_LOG("%s", d->text);
+	EXPECT_GT(d->value, 0);
+	all_reported(_metadata, &self->r);
+}
+
+/* A policy the kernel would refuse is refused before anything runs. */
+TEST(mempolicy_flags_checked_up_front)
+{
+	const struct sc_mempolicy both = {
+		.mode = SC_MPOL_BIND, .nodes = { .kind = SC_MEMS_NODE },
+		.flags = SC_MPOL_F_STATIC | SC_MPOL_F_RELATIVE,
+	};
+	const struct sc_scenario s = {
+		.name = "bad_mempolicy",
+		.steps = (const struct sc_step[]) {
+			{
+				.name = "never",
+				.cgroups = (const struct sc_cgroup[]) {
+					{ .name = "c", .workers = { { .count = 1, .mpol = both } } },
+					{ },
+				},
+			},
+			{ },
+		},
+	};
+	struct sc_result r;
+
+	sc_run(&s, &r);
+	EXPECT_EQ(0, r.skipped);
+	EXPECT_EQ(0, r.nr_workers);
+	ASSERT_GT(r.nr_details, 0);
+	EXPECT_NE(NULL, strstr(r.details[0].text, "static and relative exclude each other"))
+		TH_LOG("%s", r.details[0].text);
+	sc_result_free(&r);
+}
+
 TEST_F_TIMEOUT(negative, sched_class, SC_TIMEOUT)
 {
 	const struct sc_detail *d;

@@ -662,6 +662,55 @@ static const struct sc_scenario sc_numa_spanning = {
 
 SC_CANNED(sc_numa_spanning);
 
+#define CACHE_1M	{ .type = SC_WORK_CACHE, .cache_kb = 1024 }
+
+/* Each memory policy puts a worker's buffer where it says. */
+static const struct sc_scenario sc_numa_mempolicy = {
+	.name = "numa_mempolicy",
+	.doc = "workers bound to, preferring, and interleaved over NUMA nodes keep their pages there",
+	.duration_ms = 2000,
+	.needs = SC_NEED_NUMA,
+	.purpose = SC_BIT(SC_CHECK_MEMPOLICY),
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "run",
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "bound",
+					.workers = { {
+						.count = 1, .work = CACHE_1M,
+						.mpol = { .mode = SC_MPOL_BIND,
+							  .nodes = { .kind = SC_MEMS_NODE,
+								     .idx = 1 } },
+					} },
+				},
+				{
+					.name = "preferred",
+					.workers = { {
+						.count = 1, .work = CACHE_1M,
+						.mpol = { .mode = SC_MPOL_PREFERRED,
+							  .nodes = { .kind = SC_MEMS_NODE,
+								     .idx = 0 },
+							  .flags = SC_MPOL_F_STATIC },
+					} },
+				},
+				{
+					.name = "spread",
+					.workers = { {
+						.count = 1, .work = CACHE_1M,
+						.mpol = { .mode = SC_MPOL_INTERLEAVE,
+							  .nodes = { .kind = SC_MEMS_LOCAL } },
+					} },
+				},
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_CANNED(sc_numa_mempolicy);
+
 static const struct sc_scenario sc_smt_siblings = {
 	.name = "smt_siblings",
 	.doc = "spinners on the two threads of one core, and on the rest",

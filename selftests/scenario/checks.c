@@ -33,6 +33,7 @@ static const char * const check_names[SC_CHECK_NR] = {
 	[SC_CHECK_THROTTLE] = "throttle_share",
 	[SC_CHECK_SCHED_ALIVE] = "scheduler_alive",
 	[SC_CHECK_SCHED_CLASS] = "sched_class",
+	[SC_CHECK_MEMPOLICY] = "mempolicy",
 };
 
 const char *sc_check_name(enum sc_check c)
@@ -220,6 +221,12 @@ static unsigned int not_applicable(struct sc_exec *x)
 		snprintf(r->not_applied[SC_CHECK_THROTTLE],
 			 sizeof(r->not_applied[0]),
 			 "sched_ext on this kernel does not enforce cpu.max (no sched_ext_ops.cgroup_set_bandwidth in BTF)");
+	}
+	if (!sc_mempolicy_measured(x)) {
+		na |= SC_BIT(SC_CHECK_MEMPOLICY);
+		snprintf(r->not_applied[SC_CHECK_MEMPOLICY],
+			 sizeof(r->not_applied[0]),
+			 "no CACHE worker with a memory policy measured its pages");
 	}
 	if (!x->class_rounds) {
 		na |= SC_BIT(SC_CHECK_SCHED_CLASS);
@@ -475,6 +482,7 @@ static void (*const check_fn[SC_CHECK_NR])(struct sc_exec *x) = {
 	[SC_CHECK_WEIGHT] = check_weight,
 	[SC_CHECK_THROTTLE] = check_throttle,
 	[SC_CHECK_SCHED_CLASS] = check_sched_class,
+	[SC_CHECK_MEMPOLICY] = sc_check_mempolicy,
 };
 
 void sc_checks_run(struct sc_exec *x)

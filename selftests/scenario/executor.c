@@ -426,6 +426,22 @@ static void step_teardown(struct sc_exec *x, int owner)
 	}
 }
 
+/* Memory policies are checked before anything runs. */
+static int cgroups_valid(const struct sc_cgroup *c, char *why, size_t len)
+{
+	char err[160];
+
+	for (; c && c->name; c++) {
+		for (int g = 0; g < SC_MAX_GROUPS; g++) {
+			if (!sc_mpol_validate(&c->workers[g].mpol, err, sizeof(err)))
+				continue;
+			snprintf(why, len, "cgroup %s: %s", c->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int validate(struct sc_exec *x, char *why, size_t len)
 {
 	const struct sc_scenario *s = x->s;
@@ -451,7 +467,11 @@ static int validate(struct sc_exec *x, char *why, size_t len)
 		}
 		snprintf(x->steps[n].name, sizeof(x->steps[n].name), "%s",
 			 st->name);
+		if (cgroups_valid(st->cgroups, why, len))
+			return -1;
 	}
+	if (cgroups_valid(s->backdrop.cgroups, why, len))
+		return -1;
 	x->nsteps = n;
 	return 0;
 }

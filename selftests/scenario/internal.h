@@ -24,6 +24,7 @@
 #define SC_MAX_CHANS		64
 #define SC_EPOCHS		16	/* cpuset epochs tracked per worker */
 #define SC_LAT_BUCKETS		128
+#define SC_MPOL_NODES		16	/* nodes counted one by one */
 /* include/uapi/linux/sched.h; the C library's headers may predate it. */
 #define SC_SCHED_EXT		7
 #define SC_SPIN_ITERS		16384		/* one spin block */
@@ -145,6 +146,10 @@ struct sc_slot {
 	__u64 lat_count, lat_sum_ns, lat_max_ns;
 	__u32 lat_hist[SC_LAT_BUCKETS];
 	struct sc_mask cpus[SC_EPOCHS];
+	/* pages of its buffer per node, the last entry all higher nodes */
+	__u64 mpol_pages[SC_MPOL_NODES + 1];
+	__u32 mpol_samples;
+	__u32 pad2;
 };
 
 static_assert(offsetof(struct sc_slot, state) == 64,
@@ -184,6 +189,16 @@ int sc_policy_kernel(enum sc_policy p);
 __u64 sc_pid_cpu_ns(pid_t pid);
 
 struct sc_exec;
+struct sc_wctx;
+
+/* mempolicy.c */
+int sc_mpol_validate(const struct sc_mempolicy *m, char *why, size_t len);
+int sc_mpol_resolve(struct sc_exec *x, int cg, const struct sc_workers *spec,
+		    int *mode, __u64 *nodes);
+int sc_mpol_apply(int mode, __u64 nodes);
+void sc_mpol_measure(struct sc_wctx *w, void *buf, size_t len);
+void sc_check_mempolicy(struct sc_exec *x);
+int sc_mempolicy_measured(const struct sc_exec *x);
 
 /* Which class each live worker runs in, against its policy (hold ends). */
 void sc_class_sample(struct sc_exec *x);
@@ -204,6 +219,8 @@ struct sc_wctx {
 	int last_cpu;
 	int schedstat_fd;		/* /proc/self/schedstat */
 	__u64 sample_ns, run_delay;	/* its last reading */
+	int mpol_mode;			/* the kernel's, 0: none */
+	__u64 mpol_nodes, mpol_last_ns;
 };
 
 void sc_measure_start(struct sc_wctx *w);
@@ -274,6 +291,8 @@ struct sc_wk {
 	__u64 min_win_units, min_win_ms, min_win_cpu_ms;
 	/* the class it ran in, sampled at hold ends */
 	unsigned int class_samples, class_bad;
+	int mpol_mode;		/* as set, with the nodes */
+	__u64 mpol_nodes;
 	int class_bad_step, class_bad_on_ext;
 	/* after collection */
 	int collected, killed, reported, status;

@@ -95,6 +95,14 @@ int sc_slot_validate(const struct sc_slot *s, unsigned int index, pid_t pid,
 			 (unsigned long long)s->max_gap_ns);
 		return -1;
 	}
+	for (unsigned int n = 0; n <= SC_MPOL_NODES; n++) {
+		/* A buffer of at most 1 GiB in 4 KiB pages. */
+		if (s->mpol_pages[n] > (1ull << 18)) {
+			snprintf(why, len, "%llu pages on node %u: more than its buffer",
+				 (unsigned long long)s->mpol_pages[n], n);
+			return -1;
+		}
+	}
 	if (s->last_cpu >= (int)nr_cpus || s->gap_cpu >= (int)nr_cpus) {
 		snprintf(why, len, "CPU %d/%d beyond %u CPUs", s->last_cpu,
 			 s->gap_cpu, nr_cpus);

@@ -310,6 +310,53 @@ static const struct sc_scenario sc_neg_sched_killed = {
 
 SC_NEGATIVE(sc_neg_sched_killed);
 
+static const char * const mems_to_node0[] = {
+	"/bin/sh", "-c", "echo 0 > \"$SC_CGROUP_ROOT/bound/cpuset.mems\"", NULL,
+};
+
+/*
+ * A worker bound to node 1 whose cgroup is moved to node 0 behind the
+ * executor's back: cgroup v2 migrates its pages there.
+ */
+static const struct sc_scenario sc_neg_mempolicy = {
+	.name = "neg_mempolicy",
+	.doc = "a worker bound to node 1 has its pages migrated to node 0 by cpuset.mems",
+	.duration_ms = 3000,
+	.needs = SC_NEED_NUMA,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "bound",
+				.workers = { {
+					.count = 1,
+					.work = { .type = SC_WORK_CACHE, .cache_kb = 1024 },
+					.mpol = { .mode = SC_MPOL_BIND,
+						  .nodes = { .kind = SC_MEMS_NODE, .idx = 1 } },
+				} },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "bound",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 500 },
+		},
+		{
+			.name = "moved",
+			.hold = { .kind = SC_HOLD_FIXED, .ms = 1500 },
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "mover",
+				  .argv = mems_to_node0 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_NEGATIVE(sc_neg_mempolicy);
+
 static const char * const eject_sched[] = {
 	"/bin/sh", "-c",
 	"sleep 0.5; kill -STOP $SC_SCHED_PID; echo S > /proc/sysrq-trigger; sleep 5",

@@ -130,6 +130,24 @@ struct sc_affinity {
 	struct sc_cpus cpus;
 };
 
+/* NUMA memory policy of a worker group (set_mempolicy(2)). */
+enum sc_mpol_mode {
+	SC_MPOL_NONE,		/* the default: nothing set */
+	SC_MPOL_BIND,		/* .nodes */
+	SC_MPOL_PREFERRED,	/* one node in .nodes */
+	SC_MPOL_INTERLEAVE,	/* .nodes */
+	SC_MPOL_LOCAL,		/* the node of the CPU it runs on */
+};
+
+#define SC_MPOL_F_STATIC	SC_BIT(0)	/* MPOL_F_STATIC_NODES */
+#define SC_MPOL_F_RELATIVE	SC_BIT(1)	/* MPOL_F_RELATIVE_NODES */
+
+struct sc_mempolicy {
+	enum sc_mpol_mode mode;
+	struct sc_mems nodes;
+	unsigned int flags;	/* SC_MPOL_F_* */
+};
+
 struct sc_workers {
 	unsigned int count;	/* workers, or ... */
 	unsigned int pct;	/* ... percent of the cgroup's CPUs */
@@ -138,6 +156,7 @@ struct sc_workers {
 	int prio;		/* FIFO and RR priority */
 	int nice;
 	struct sc_affinity affinity;
+	struct sc_mempolicy mpol;
 };
 
 #define SC_UNLIMITED	(-1LL)	/* writes "max" */
@@ -227,6 +246,7 @@ enum sc_check {
 	SC_CHECK_THROTTLE,
 	SC_CHECK_SCHED_ALIVE,
 	SC_CHECK_SCHED_CLASS,	/* each worker in the class its policy asks for */
+	SC_CHECK_MEMPOLICY,	/* pages where the memory policy asks */
 	SC_CHECK_NR,
 };
 

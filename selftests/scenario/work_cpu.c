@@ -52,6 +52,7 @@ static int cache_walk(struct sc_wctx *w, unsigned int kb)
 			buf[(off + i) % len] += (unsigned char)i;
 		off = (off + SC_CACHE_CHUNK) % len;
 		sc_unit_done(w);
+		sc_mpol_measure(w, buf, len);
 	}
 	free(buf);
 	return 0;

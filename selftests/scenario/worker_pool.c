@@ -166,11 +166,14 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 	struct sc_cg *c = &x->cgs[cg];
 	unsigned int n = group_count(x, cg, spec);
 	struct sc_chan *chan = NULL;
-	int first = x->nwk, pfd[4] = { -1, -1, -1, -1 };
+	int first = x->nwk, pfd[4] = { -1, -1, -1, -1 }, mpol_mode;
 	pid_t self = getpid();
+	__u64 mpol_nodes;
 
 	if (!n)
 		return 0;
+	if (sc_mpol_resolve(x, cg, spec, &mpol_mode, &mpol_nodes))
+		return -1;
 	if (x->nwk + (int)n > SC_MAX_WORKERS ||
 	    x->nr_slots + n > SC_MAX_WORKERS) {
 		sc_fail_cg(x, SC_CHECK_HARNESS, c->name, n, SC_MAX_WORKERS,
@@ -189,7 +192,9 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		struct sc_wctx w = { .spec = spec, .rank = i, .members = n,
 				     .pipe_rd = -1, .pipe_wr = -1,
 				     .schedstat_fd = -1,
-				     .io_path = x->io.path };
+				     .io_path = x->io.path,
+				     .mpol_mode = mpol_mode,
+				     .mpol_nodes = mpol_nodes };
 		struct sc_mask aff;
 		int set_aff;
 		pid_t pid;
@@ -226,6 +231,8 @@ int sc_spawn_group(struct sc_exec *x, int cg, const struct sc_workers *spec,
 		wk->index = c->nr_workers++;
 		wk->owner = owner;
 		wk->spec = spec;
+		wk->mpol_mode = mpol_mode;
+		wk->mpol_nodes = mpol_nodes;
 		wk->allowed[0] = c->cpus;
 		wk->aff = set_aff ? aff : c->cpus;
 		wk->epoch_step[0] = x->cur;

@@ -241,6 +241,8 @@ void sc_worker_main(struct sc_exec *x, struct sc_wctx *w, const char *cg,
 	if (spec->policy != SC_POLICY_NORMAL &&
 	    sched_setscheduler(0, sc_policy_kernel(spec->policy), &sp))
 		worker_fail(w, "sched_setscheduler");
+	if (sc_mpol_apply(w->mpol_mode, w->mpol_nodes))
+		worker_fail(w, "set_mempolicy");
 	if (set_aff) {
 		mask_to_cpuset(aff, &set);
 		if (sched_setaffinity(0, sizeof(set), &set))

@@ -255,6 +255,15 @@ check "scx_qmap -p: SCHED_EXT workers run in sched_ext's class and SCHED_NORMAL 
 	      grep -q "^    ok 1 canned.ext_mix.passes\$" "$work/out" &&
 	      grep -q "^    ok 2 negative.sched_class\$" "$work/out" &&
 	      grep -q "sched_class \[step disturbed\] cgroup ext" "$work/out"'
+# Memory policies on two NUMA nodes: where the pages land.
+"$K" run --accel "$ACCEL" --topology numa2 'scenarios:canned.numa_mempolicy.passes' \
+	'scenarios:negative.mempolicy' 'scenarios:global.mempolicy_*' \
+	>"$work/out" 2>"$work/err" </dev/null; rc=$?
+check "numa2: bind, preferred and interleave policies keep a worker's pages on their nodes; pages migrated off a bind are caught; bad flags refused up front" \
+	eval 'test "$rc" -eq 0 &&
+	      grep -q "^    ok [0-9]* canned.numa_mempolicy.passes\$" "$work/out" &&
+	      grep -q "^    ok [0-9]* negative.mempolicy\$" "$work/out" &&
+	      grep -q "^    ok [0-9]* global.mempolicy_flags_checked_up_front\$" "$work/out"'
 # The validated write's layers that need sched_ext, provoked for real.
 "$K" run --accel "$ACCEL" --scheduler scx_simple 'kmod_write:chain.layer*' \
 	>"$work/out" 2>"$work/err" </dev/null; rc=$?
