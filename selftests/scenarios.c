@@ -491,7 +491,10 @@ TEST(mempolicy_flags_checked_up_front)
 			{
 				.name = "never",
 				.cgroups = (const struct sc_cgroup[]) {
-					{ .name = "c", .workers = { { .count = 1, .mpol = both } } },
+					{
+						.name = "c",
+						.workers = { { .count = 1, .mpol = both } },
+					},
 					{ },
 				},
 			},

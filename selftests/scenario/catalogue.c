@@ -667,7 +667,7 @@ SC_CANNED(sc_numa_spanning);
 /* Each memory policy puts a worker's buffer where it says. */
 static const struct sc_scenario sc_numa_mempolicy = {
 	.name = "numa_mempolicy",
-	.doc = "workers bound to, preferring, and interleaved over NUMA nodes keep their pages there",
+	.doc = "bound, preferring and interleaved workers keep their pages on those nodes",
 	.duration_ms = 2000,
 	.needs = SC_NEED_NUMA,
 	.purpose = SC_BIT(SC_CHECK_MEMPOLICY),
