@@ -31,7 +31,7 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c selftests/lib/file.c
 HOST_SRCS	:= $(wildcard host/*.c host/*/*.c)
 AGENT_SRCS	:= $(wildcard guest/agent/*.c) selftests/lib/scheduler.c selftests/lib/kmod_load.c \
-		   selftests/lib/ktstr_dev.c
+		   selftests/lib/ktstr_dev.c selftests/lib/agent_event.c
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) selftests/lib/kmod_load.c selftests/lib/ktstr_dev.c \
 		   lib/ktstr_fields.c
 

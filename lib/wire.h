@@ -48,6 +48,7 @@ enum ktstr_msg_type {
 	KTSTR_MSG_SCHED_OUTPUT,	/* guest: raw bytes the scheduler printed (stdout + stderr) */
 	KTSTR_MSG_HEARTBEAT,	/* guest: the agent is alive; every KTSTR_HEARTBEAT_MS during the job */
 	KTSTR_MSG_SCHED_BPF,	/* guest: the scheduler's BPF state at its failure; TLV: BPF_PROG, BPF_MAP + BPF_MAP_TEXT, BPF_NOTE */
+	KTSTR_MSG_STEP,		/* guest: a scenario step began or ended; TLV: STEP_* */
 	KTSTR_MSG_TYPE_MAX,
 };
 
@@ -83,6 +84,11 @@ enum ktstr_tlv {
 	KTSTR_TLV_BPF_NOTE,		/* string: what could not be read, and why */
 	KTSTR_TLV_BPF_HELD,		/* u32, in ATTACHED: BPF objects the agent holds */
 	KTSTR_TLV_WATCHDOG_EXACT,	/* u32: 1 = WATCHDOG_MS also replaces a shorter one */
+	KTSTR_TLV_STEP_KIND,		/* u32: enum kt_event_kind (selftests/lib/agent_event.h) */
+	KTSTR_TLV_STEP_INDEX,		/* u32: from 0 */
+	KTSTR_TLV_STEP_COUNT,		/* u32: steps in the scenario */
+	KTSTR_TLV_STEP_SCENARIO,	/* string */
+	KTSTR_TLV_STEP_NAME,		/* string */
 	KTSTR_TLV_MAX,
 };
 

@@ -17,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "ktstr_guest.h"
 #include "scenario.h"
+#include "lib/ktstr_dev.h"
 #include "lib/ktstr_env.h"
 #include "lib/scheduler.h"
 
@@ -162,6 +163,70 @@ TEST_F_TIMEOUT(engine, hold_within_duration, SC_TIMEOUT)
 		EXPECT_LE(r.hold_ms, 1000)
 			TH_LOG("holds ran %.0f ms of an 800 ms scenario", r.hold_ms);
 		EXPECT_EQ(0, r.nr_details);
+	}
+	sc_result_free(&r);
+}
+
+/*
+ * Kernel ops from a scenario: a host snapshot, a symbol and an rq field
+ * read, a validated write to a worker, each kept in the result.
+ */
+TEST_F_TIMEOUT(engine, kernel_ops, SC_TIMEOUT)
+{
+	const struct sc_scenario s = {
+		.name = "kernel_ops",
+		.duration_ms = 1500,
+		.needs = SC_NEED_KTSTR_DEV,
+		.steps = (const struct sc_step[]) {
+			{
+				.name = "probe",
+				.cgroups = (const struct sc_cgroup[]) {
+					{
+						.name = "w",
+						.workers = { {
+							.count = 1,
+							.work = { .type = SC_WORK_SPIN },
+						} },
+					},
+					{ },
+				},
+				.ops = (const struct sc_op[]) {
+					{ .kind = SC_OP_CAPTURE, .tag = "probe" },
+					{ .kind = SC_OP_KERNEL_READ,
+					  .kernel = { .target = KTSTR_TARGET_SYMBOL,
+						      .name = "jiffies_64" } },
+					{ .kind = SC_OP_KERNEL_READ,
+					  .kernel = { .target = KTSTR_TARGET_PERCPU,
+						      .name = "nr_running", .width = 4 } },
+					/* A spinner is on a runqueue: refused. */
+					{ .kind = SC_OP_KERNEL_WRITE, .cgroup = "w",
+					  .kernel = { .target = KTSTR_TARGET_TASK,
+						      .name = "scx.slice", .value = 1 } },
+					{ },
+				},
+			},
+			{ },
+		},
+	};
+	struct sc_result r;
+
+	if (run(_metadata, &s, &r)) {
+		EXPECT_EQ(0, r.nr_details);
+		ASSERT_EQ(4, r.nr_kops);
+		EXPECT_STREQ("probe", r.kops[0].step);
+		/* Under ktstr the agent relays captures; on a bare device none does. */
+		if (r.kops[0].reason != KTSTR_E_NO_HOST) {
+			EXPECT_EQ(KTSTR_OK, r.kops[0].reason);
+			EXPECT_GT(r.kops[0].capture_id, 0);
+		}
+		EXPECT_EQ(KTSTR_OK, r.kops[1].reason);
+		EXPECT_GT(r.kops[1].value, 0);
+		EXPECT_EQ(KTSTR_OK, r.kops[2].reason);
+		EXPECT_EQ(0, r.kops[2].cpu);
+		EXPECT_GT(r.kops[3].pid, 0);
+		EXPECT_TRUE(r.kops[3].reason == KTSTR_E_ON_RQ ||
+			    r.kops[3].reason == KTSTR_E_SCX_QUEUED)
+			TH_LOG("write to a spinner: reason %u", r.kops[3].reason);
 	}
 	sc_result_free(&r);
 }

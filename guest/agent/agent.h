@@ -104,6 +104,8 @@ struct agent_sched {
 
 /* Where tests reach the hand-off ($KTSTR_SCHED_HANDOFF). */
 #define AGENT_HANDOFF_SOCK "/run/ktstr-sched-handoff.sock"
+/* Test programs' events (selftests/lib/agent_event.h). */
+#define AGENT_EVENTS_SOCK "/run/ktstr-events.sock"
 
 int sched_start(struct port *p, const struct job *j, struct agent_sched *s);
 /* Forward whatever the scheduler printed; false once it has exited. */
@@ -125,7 +127,16 @@ int relay_start(struct port *p);
 #define AGENT_OUTPUT_DIR "/ktstr/out"
 void outfiles_send(struct port *p, const char *dir);
 
-/* Run the job to completion, streaming output; returns its wait status. */
-int job_run(struct port *p, const struct job *j, struct agent_sched *s);
+/* Test programs' events to the host: the socket, then each one forwarded. */
+int events_open(struct port *p);
+void events_forward(struct port *p, int fd);
+void events_close(int fd);
+
+/*
+ * Run the job to completion, streaming output and forwarding events from
+ * @events_fd (-1: none); returns its wait status.
+ */
+int job_run(struct port *p, const struct job *j, struct agent_sched *s,
+	    int events_fd);
 
 #endif

@@ -186,7 +186,8 @@ static bool forward(struct port *p, int fd, uint16_t type)
 	return true;
 }
 
-int job_run(struct port *p, const struct job *j, struct agent_sched *s)
+int job_run(struct port *p, const struct job *j, struct agent_sched *s,
+	    int events_fd)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	bool out_open, err_open, exited = false;
@@ -204,14 +205,15 @@ int job_run(struct port *p, const struct job *j, struct agent_sched *s)
 	 * only what is already buffered is forwarded.
 	 */
 	while (!exited || out_open || err_open) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{ .fd = out_open ? out[0] : -1, .events = POLLIN },
 			{ .fd = err_open ? errp[0] : -1, .events = POLLIN },
 			{ .fd = s && s->proc.pid > 0 ? s->proc.out_fd : -1,
 			  .events = POLLIN },
 			{ .fd = s && !exited ? s->handoff_fd : -1, .events = POLLIN },
+			{ .fd = events_fd, .events = POLLIN },
 		};
-		int n = poll(fds, 4, exited ? 100 : 50);
+		int n = poll(fds, 5, exited ? 100 : 50);
 
 		if (n == 0 && exited)
 			break;
@@ -223,6 +225,8 @@ int job_run(struct port *p, const struct job *j, struct agent_sched *s)
 			sched_pump(p, s);
 		if (fds[3].revents)
 			sched_handoff_serve(p, s);
+		if (fds[4].revents)
+			events_forward(p, events_fd);
 		if (!exited) {
 			int ws;
 			pid_t w;

@@ -93,7 +93,7 @@ static void serve(struct port *p, bool kmod_loaded)
 	char err[256];
 	struct job j;
 	size_t len;
-	int status;
+	int status, events_fd;
 
 	if (port_wait(p, KTSTR_MSG_RUN, req, sizeof(req), &len)) {
 		fprintf(stderr, "ktstr-agent: control port read failed: %s\n",
@@ -114,7 +114,9 @@ static void serve(struct port *p, bool kmod_loaded)
 		return;
 	}
 	export_job_env(&j, &s);
-	status = job_run(p, &j, j.sched_path ? &s : NULL);
+	events_fd = events_open(p);
+	status = job_run(p, &j, j.sched_path ? &s : NULL, events_fd);
+	events_close(events_fd);
 	if (status < 0)
 		port_send_text(p, KTSTR_MSG_ERROR, KTSTR_TLV_ERROR_TEXT,
 			       "cannot start the job");

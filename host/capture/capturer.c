@@ -141,6 +141,7 @@ int64_t capturer_capture(struct capturer *c, enum capture_trigger t,
 	c->qmp.stop_event_us = 0;
 	c->qmp.resume_event_us = 0;
 	snapshot_set_tag(s, tag);
+	snprintf(s->step, sizeof(s->step), "%s", c->step);
 	id = freeze_capture(&c->fz, t, CAPTURE_QMP_TIMEOUT_MS, take, &arg, err,
 			    sizeof(err));
 	if (id < 0) {

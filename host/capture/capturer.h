@@ -34,6 +34,7 @@ struct capturer {
 	char last_wait[128];
 	bool fatal;			/* QMP stopped answering or thaw failed */
 	char fatal_msg[512];
+	char step[96];			/* the guest's scenario step, for snapshots */
 };
 
 void capturer_init(struct capturer *c, const char *output_dir,

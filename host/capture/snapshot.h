@@ -63,7 +63,7 @@ struct snapshot {
 	uint64_t id;
 	const char *trigger;	/* "periodic", "guest", "failure" */
 	char tag[KTSTR_TAG_LEN];
-	char step[64];
+	char step[96];		/* the guest's scenario step: "scenario/step" */
 	uint64_t timestamp_ns;	/* host CLOCK_REALTIME at the freeze */
 	uint64_t freeze_ns;	/* stop..cont, filled after the thaw */
 	uint64_t stop_ns, regs_ns, read_ns, cont_ns;	/* where it went */

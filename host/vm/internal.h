@@ -64,6 +64,14 @@ struct vm {
 	uint64_t job_start_ns;	/* the job was sent */
 	uint64_t sched_died_ns;	/* the agent said the scheduler died */
 	char sched_death[160];	/* how: "killed by signal 11 (...)" */
+	unsigned int bad_steps;	/* malformed KTSTR_MSG_STEP frames dropped */
+	/* The scenario step the guest said it is in (KTSTR_MSG_STEP). */
+	struct {
+		bool in;		/* between its BEGIN and END */
+		uint32_t index, count;
+		char scenario[32], name[32];
+		uint64_t since_ns;
+	} scn;
 	int sched_status;	/* its wait status, -1 if unknown */
 	uint64_t scx_error_ns;	/* a sched_ext error exit was on the console */
 	uint64_t oops_ns;	/* an Oops/WARNING was on the console */

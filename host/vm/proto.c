@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "agent_event.h"
 #include "util.h"
 #include "vm/bpfstate.h"
 #include "vm/internal.h"
@@ -92,6 +93,50 @@ static void on_hello(struct vm *v)
 			strerror(errno));
 	if (!v->o->job.sched_path)
 		schedule_snapshots(v);
+}
+
+/* The guest's word: checked like any guest input, names made printable. */
+static void on_step(struct vm *v, const struct wire_frame *f)
+{
+	uint32_t kind = 0, index = 0, count = 0;
+	char scenario[32] = "", name[32] = "";
+	const uint8_t *val;
+	uint16_t tag, n;
+	size_t off = 0;
+
+	while (wire_tlv_next(f->payload, f->len, &off, &tag, &val, &n) > 0) {
+		if (tag == KTSTR_TLV_STEP_KIND)
+			wire_tlv_u32(val, n, &kind);
+		else if (tag == KTSTR_TLV_STEP_INDEX)
+			wire_tlv_u32(val, n, &index);
+		else if (tag == KTSTR_TLV_STEP_COUNT)
+			wire_tlv_u32(val, n, &count);
+		else if (tag == KTSTR_TLV_STEP_SCENARIO)
+			wire_tlv_str(val, n, scenario, sizeof(scenario));
+		else if (tag == KTSTR_TLV_STEP_NAME)
+			wire_tlv_str(val, n, name, sizeof(name));
+	}
+	if ((kind != KT_EVENT_STEP_BEGIN && kind != KT_EVENT_STEP_END) ||
+	    index >= count) {
+		v->bad_steps++;
+		return;
+	}
+	printable_ascii(scenario);
+	printable_ascii(name);
+	v->scn.in = kind == KT_EVENT_STEP_BEGIN;
+	v->scn.index = index;
+	v->scn.count = count;
+	memcpy(v->scn.scenario, scenario, sizeof(scenario));
+	memcpy(v->scn.name, name, sizeof(name));
+	v->scn.since_ns = now_ns();
+	if (v->cap && v->scn.in)
+		snprintf(v->cap->step, sizeof(v->cap->step), "%s/%s", scenario,
+			 name);
+	else if (v->cap)
+		v->cap->step[0] = '\0';
+	if (v->o->verbose)
+		errmsg("scenario %s: step %u/%u \"%s\" %s", scenario, index + 1,
+		       count, name, v->scn.in ? "begins" : "ended");
 }
 
 static void on_sched_event(struct vm *v, const struct wire_frame *f)
@@ -286,6 +331,9 @@ static void on_frame(const struct wire_frame *f, void *ctx)
 		break;
 	case KTSTR_MSG_SCHED_EVENT:
 		on_sched_event(v, f);
+		break;
+	case KTSTR_MSG_STEP:
+		on_step(v, f);
 		break;
 	case KTSTR_MSG_SCHED_OUTPUT:
 		on_sched_output(v, f);

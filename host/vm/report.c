@@ -86,6 +86,18 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 	json_str(o, "scheduler_ops", v->r->sched_ops);
 	json_str(o, "test", test_name(v));
 	json_str(o, "step", step_name(v));
+	if (v->scn.in) {
+		struct json_object *s = json_object_new_object();
+
+		json_str(s, "scenario", v->scn.scenario);
+		json_str(s, "name", v->scn.name);
+		json_object_object_add(s, "index", json_object_new_int((int)v->scn.index));
+		json_object_object_add(s, "count", json_object_new_int((int)v->scn.count));
+		json_object_object_add(s, "elapsed_s",
+				       json_object_new_double(((v->verdict_ns ? v->verdict_ns :
+								now_ns()) - v->scn.since_ns) / 1e9));
+		json_object_object_add(o, "scenario_step", s);
+	}
 	json_object_object_add(o, "elapsed_s", json_object_new_double(elapsed));
 	json_object_object_add(o, "guest_uptime_s",
 			       json_object_new_double(ev ? ev->uptime : -1));
@@ -156,6 +168,13 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 	if (ev && ev->uptime >= 0 && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				", guest uptime %.3f s", ev->uptime);
+	if (v->scn.in && off < sizeof(sum))
+		off += snprintf(sum + off, sizeof(sum) - off,
+				"\n  scenario:  %s, step %u/%u \"%s\", %.2f s in",
+				v->scn.scenario, v->scn.index + 1, v->scn.count,
+				v->scn.name,
+				((v->verdict_ns ? v->verdict_ns : now_ns()) -
+				 v->scn.since_ns) / 1e9);
 	if (out == VM_SCHED_ERROR && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\n  exit:      %s (%s)\n  message:   %s",

@@ -22,6 +22,8 @@
 #define KTSTR_ENV_SCHED_ARGS	"KTSTR_SCHED_ARGS"	/* space separated */
 /* Set by the agent with SCHED_PID: the hand-off socket (lib/scheduler.h). */
 #define KTSTR_ENV_SCHED_HANDOFF	"KTSTR_SCHED_HANDOFF"
+/* Set by the agent: its event socket (lib/agent_event.h). */
+#define KTSTR_ENV_EVENTS	"KTSTR_EVENTS"
 
 /* User knob: "BINARY [ARGS]" the scenarios attach instead of a default one. */
 #define KTSTR_ENV_SCENARIO_SCHED	"KTSTR_SCENARIO_SCHED"

@@ -279,6 +279,20 @@ static void hold_begin(struct sc_exec *x, struct sc_step_rec *rec)
 	sc_hold_windows_open(x);
 }
 
+/* Units each cgroup's workers did in the hold: the step's rates. */
+static void hold_units(struct sc_exec *x, struct sc_step_rec *rec)
+{
+	for (int i = 0; i < x->nwk; i++) {
+		const struct sc_wk *w = &x->wk[i];
+
+		if (!w->live || !w->win_open)
+			continue;
+		rec->units[w->cg] += sc_load(&x->shm->slots[w->slot].units) -
+				     w->win_units0;
+		rec->rated[w->cg] = 1;
+	}
+}
+
 static void hold_end(struct sc_exec *x, struct sc_step_rec *rec)
 {
 	__u64 wall;
@@ -286,6 +300,7 @@ static void hold_end(struct sc_exec *x, struct sc_step_rec *rec)
 	rec->hold_end_ns = sc_now_ns();
 	wall = (rec->hold_end_ns - rec->hold_start_ns) / 1000;
 	x->r->hold_ms += wall / 1000.0;
+	hold_units(x, rec);
 	sc_class_sample(x);
 	sc_windows_close(x);
 	for (int i = 0; i < x->ncg; i++) {
@@ -510,6 +525,10 @@ static int needs_met(struct sc_exec *x, char *why, size_t len)
 		snprintf(why, len, "cgroup v2 is not mounted at " SC_CG_ROOT);
 		return 0;
 	}
+	if ((s->needs & SC_NEED_KTSTR_DEV) && access("/dev/ktstr", R_OK | W_OK)) {
+		snprintf(why, len, "needs /dev/ktstr (ktstr.ko) for its kernel ops");
+		return 0;
+	}
 	if (uses_ext(s) && kt_scx_state() == KT_SCX_ABSENT) {
 		snprintf(why, len, "its workers ask for SCHED_EXT; this kernel has no sched_ext");
 		return 0;
@@ -591,6 +610,20 @@ static void fill_result(struct sc_exec *x)
 	r->nr_cgroups = (unsigned int)x->ncg;
 }
 
+/* The host learns each step's boundaries through the agent. */
+static void tell_host(struct sc_exec *x, enum kt_event_kind kind, int step)
+{
+	struct kt_event ev = {
+		.kind = kind,
+		.index = (__u32)step,
+		.nr_steps = (__u32)x->nsteps,
+	};
+
+	snprintf(ev.scenario, sizeof(ev.scenario), "%s", x->s->name);
+	snprintf(ev.step, sizeof(ev.step), "%s", sc_step_name(x, step));
+	kt_event_send(&ev);
+}
+
 static void scenario(struct sc_exec *x)
 {
 	char why[200];
@@ -613,9 +646,11 @@ static void scenario(struct sc_exec *x)
 			sched_died(x, i, "before", why, 0, 0);
 			break;
 		}
+		tell_host(x, KT_EVENT_STEP_BEGIN, i);
 		r = run_step(x, i);
 		step_teardown(x, i);
 		x->steps[i].end_ns = sc_now_ns();
+		tell_host(x, KT_EVENT_STEP_END, i);
 		if (r)
 			break;
 	}

@@ -14,6 +14,7 @@
 #include "kselftest.h"		/* __printf */
 #include "scenario.h"
 #include "../lib/file.h"
+#include "../lib/agent_event.h"
 #include "../lib/scheduler.h"
 
 #define SC_MAX_CGS		16
@@ -191,6 +192,11 @@ __u64 sc_pid_cpu_ns(pid_t pid);
 struct sc_exec;
 struct sc_wctx;
 
+/* ops.c: an op's name, for messages */
+const char *sc_op_name(enum sc_op_kind k);
+/* kernel_ops.c: CAPTURE, KERNEL_READ, KERNEL_WRITE */
+int sc_kernel_op(struct sc_exec *x, const struct sc_op *op);
+
 /* mempolicy.c */
 int sc_mpol_validate(const struct sc_mempolicy *m, char *why, size_t len);
 int sc_mpol_resolve(struct sc_exec *x, int cg, const struct sc_workers *spec,
@@ -323,6 +329,9 @@ struct sc_step_rec {
 	__u64 start_ns, hold_start_ns, hold_end_ns, end_ns;
 	__u64 planned_ms;
 	int cut;		/* the hold ended early */
+	/* work units its hold saw per cgroup (index into cgs), if any */
+	__u64 units[SC_MAX_CGS];
+	int rated[SC_MAX_CGS];
 };
 
 /* The synchronous IO target: a loop device, else its backing file. */

@@ -42,9 +42,12 @@ static const char * const op_names[] = {
 	[SC_OP_SCHED_REPLACE] = "replace-scheduler",
 	[SC_OP_SET_CPU_MAX] = "set-cpu-max",
 	[SC_OP_SET_POLICY] = "set-policy",
+	[SC_OP_CAPTURE] = "capture",
+	[SC_OP_KERNEL_READ] = "kernel-read",
+	[SC_OP_KERNEL_WRITE] = "kernel-write",
 };
 
-static const char *op_name(enum sc_op_kind k)
+const char *sc_op_name(enum sc_op_kind k)
 {
 	return k < SC_ARRAY_SIZE(op_names) && op_names[k] ? op_names[k] : "?";
 }
@@ -55,7 +58,7 @@ static int need_cg(struct sc_exec *x, const struct sc_op *op, const char *name)
 
 	if (c < 0)
 		sc_harness_fail_cg(x, name ? name : "",
-				   "%s: no live cgroup \"%s\"", op_name(op->kind),
+				   "%s: no live cgroup \"%s\"", sc_op_name(op->kind),
 				   name ? name : "(none)");
 	return c;
 }
@@ -111,14 +114,14 @@ static int op_set_cpuset(struct sc_exec *x, const struct sc_op *op, int c,
 	if (!clear) {
 		if (sc_cpus_resolve(x->topo, &op->cpus, &m, err, sizeof(err))) {
 			sc_harness_fail_cg(x, x->cgs[c].name, "%s: %s",
-					   op_name(op->kind), err);
+					   sc_op_name(op->kind), err);
 			return -1;
 		}
 		sc_mask_format(&m, list, sizeof(list));
 	}
 	if (write_cpus(x, c, list)) {
 		sc_harness_fail_cg(x, x->cgs[c].name, "%s \"%s\": %s",
-				   op_name(op->kind), list, strerror(errno));
+				   sc_op_name(op->kind), list, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -488,6 +491,10 @@ static int apply_one(struct sc_exec *x, const struct sc_op *op, int owner,
 		return op_cpu_max(x, op, a);
 	case SC_OP_SET_POLICY:
 		return op_policy(x, op, a);
+	case SC_OP_CAPTURE:
+	case SC_OP_KERNEL_READ:
+	case SC_OP_KERNEL_WRITE:
+		return sc_kernel_op(x, op);
 	case SC_OP_RUN:
 		return op_run(x, op, owner);
 	case SC_OP_WAIT:

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../lib/ktstr_dev.h"
 #include "../lib/ktstr_env.h"
 
 static char frag_dir[128];
@@ -222,6 +223,22 @@ static void write_scenario(FILE *f, struct sc_exec *x)
 		js_close(&j, '}');
 	}
 	js_close(&j, ']');
+	js_open(&j, "kernel_ops", '[');
+	for (unsigned int i = 0; i < x->r->nr_kops; i++) {
+		const struct sc_kop_result *k = &x->r->kops[i];
+
+		js_open(&j, NULL, '{');
+		js_str(&j, "op", sc_op_name(k->op));
+		js_str(&j, "step", k->step);
+		js_str(&j, "name", k->name);
+		js_int(&j, "cpu", k->cpu);
+		js_int(&j, "pid", k->pid);
+		js_int(&j, "value", (long long)k->value);
+		js_int(&j, "capture_id", (long long)k->capture_id);
+		js_str(&j, "result", k->reason ? ktstr_reason_name(k->reason) : "ok");
+		js_close(&j, '}');
+	}
+	js_close(&j, ']');
 	js_open(&j, "steps", '[');
 	for (int i = 0; i < x->nsteps; i++) {
 		const struct sc_step_rec *s = &x->steps[i];
@@ -234,6 +251,19 @@ static void write_scenario(FILE *f, struct sc_exec *x)
 		js_bool(&j, "cut", s->cut);
 		js_num(&j, "start_ms", s->start_ns ? (s->start_ns - x->t0) / 1e6 : 0);
 		js_num(&j, "end_ms", s->end_ns ? (s->end_ns - x->t0) / 1e6 : 0);
+		js_open(&j, "rates", '[');
+		for (int c = 0; c < x->ncg; c++) {
+			double secs = (s->hold_end_ns - s->hold_start_ns) / 1e9;
+
+			if (!s->rated[c])
+				continue;
+			js_open(&j, NULL, '{');
+			js_str(&j, "cgroup", x->cgs[c].name);
+			js_int(&j, "units", (long long)s->units[c]);
+			js_num(&j, "units_per_s", secs > 0 ? s->units[c] / secs : 0);
+			js_close(&j, '}');
+		}
+		js_close(&j, ']');
 		js_close(&j, '}');
 	}
 	js_close(&j, ']');
@@ -304,6 +334,19 @@ void sc_result_print(const struct sc_result *r, FILE *f)
 	}
 	if (r->dropped)
 		fprintf(f, "#   (%u more failures not kept)\n", r->dropped);
+	for (unsigned int i = 0; i < r->nr_kops; i++) {
+		const struct sc_kop_result *k = &r->kops[i];
+
+		fprintf(f, "#   %s [step %s] %s: ", sc_op_name(k->op), k->step,
+			k->name);
+		if (k->reason)
+			fprintf(f, "refused, %s\n", ktstr_reason_text(k->reason));
+		else if (k->op == SC_OP_CAPTURE)
+			fprintf(f, "snapshot %llu\n",
+				(unsigned long long)k->capture_id);
+		else
+			fprintf(f, "%llu\n", (unsigned long long)k->value);
+	}
 	for (int c = 0; c < SC_CHECK_NR; c++)
 		if (r->not_applied[c][0])
 			fprintf(f, "#   %s not applied: %s\n", sc_check_name(c),

@@ -195,6 +195,23 @@ enum sc_op_kind {
 	SC_OP_SET_CPU_MAX,	/* .cgroup, .quota_us (SC_UNLIMITED: "max"), .period_us */
 	/* .cgroup, .workers.policy/.prio: a disturbance, as from outside */
 	SC_OP_SET_POLICY,
+	SC_OP_CAPTURE,		/* .tag: a host snapshot now (needs /dev/ktstr) */
+	SC_OP_KERNEL_READ,	/* .kernel, through /dev/ktstr */
+	SC_OP_KERNEL_WRITE,	/* .kernel with .value, the validated write */
+};
+
+/*
+ * What a kernel op reads or writes: a symbol, a CPU's rq field, or a
+ * field of worker .worker of .cgroup (the op's). width: the field's
+ * size in bytes (8 if 0).
+ */
+struct sc_kernel {
+	__u32 target;		/* KTSTR_TARGET_SYMBOL, _PERCPU, _TASK */
+	const char *name;
+	unsigned int cpu;
+	unsigned int worker;
+	unsigned int width;
+	__u64 value;
 };
 
 struct sc_op {
@@ -209,6 +226,7 @@ struct sc_op {
 	int standin;		/* ATTACH: a plain process stands in */
 	long long quota_us;	/* SET_CPU_MAX */
 	unsigned int period_us;
+	struct sc_kernel kernel;	/* KERNEL_READ, KERNEL_WRITE */
 };
 
 enum sc_hold_kind {
@@ -273,6 +291,7 @@ struct sc_sched_limits {
 #define SC_NEED_NUMA		SC_BIT(1)
 #define SC_NEED_LLCS		SC_BIT(2)	/* two LLCs or more */
 #define SC_NEED_SCHED_BIN	SC_BIT(3)	/* a scheduler to attach */
+#define SC_NEED_KTSTR_DEV	SC_BIT(4)	/* /dev/ktstr, for kernel ops */
 
 struct sc_scenario {
 	const char *name, *doc;
@@ -300,6 +319,20 @@ struct sc_detail {
 	double value, limit;
 	char step[SC_NAME_MAX];
 	char text[256];
+};
+
+#define SC_MAX_KOPS		16
+
+/* A kernel op or capture as it ran; reason 0 (KTSTR_OK) if it went. */
+struct sc_kop_result {
+	int op;			/* enum sc_op_kind */
+	char step[SC_NAME_MAX];
+	char name[SC_NAME_MAX];	/* field or symbol, or the capture's tag */
+	int cpu;
+	pid_t pid;
+	__u64 value;		/* read, or written */
+	__u64 capture_id;
+	__u32 reason;		/* enum ktstr_reason */
 };
 
 /* What a test may inspect after the run. */
@@ -336,6 +369,8 @@ struct sc_result {
 	double elapsed_ms;	/* setup to teardown */
 	int sched_died_step;	/* -1, or the step during/before which */
 	double sched_death_to_end_ms;	/* death seen until hold ended */
+	unsigned int nr_kops;
+	struct sc_kop_result kops[SC_MAX_KOPS];
 };
 
 /*
