@@ -67,7 +67,8 @@ struct vm {
 	unsigned int bad_steps;	/* malformed KTSTR_MSG_STEP frames dropped */
 	/* The scenario step the guest said it is in (KTSTR_MSG_STEP). */
 	struct {
-		bool in;		/* between its BEGIN and END */
+		bool seen;		/* a step was named */
+		bool in;		/* between its BEGIN and END, else after END */
 		uint32_t index, count;
 		char scenario[32], name[32];
 		uint64_t since_ns;

@@ -123,6 +123,7 @@ static void on_step(struct vm *v, const struct wire_frame *f)
 	}
 	printable_ascii(scenario);
 	printable_ascii(name);
+	v->scn.seen = true;
 	v->scn.in = kind == KT_EVENT_STEP_BEGIN;
 	v->scn.index = index;
 	v->scn.count = count;

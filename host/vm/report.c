@@ -86,11 +86,12 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 	json_str(o, "scheduler_ops", v->r->sched_ops);
 	json_str(o, "test", test_name(v));
 	json_str(o, "step", step_name(v));
-	if (v->scn.in) {
+	if (v->scn.seen) {
 		struct json_object *s = json_object_new_object();
 
 		json_str(s, "scenario", v->scn.scenario);
 		json_str(s, "name", v->scn.name);
+		json_str(s, "state", v->scn.in ? "in" : "after");
 		json_object_object_add(s, "index", json_object_new_int((int)v->scn.index));
 		json_object_object_add(s, "count", json_object_new_int((int)v->scn.count));
 		json_object_object_add(s, "elapsed_s",
@@ -168,13 +169,14 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 	if (ev && ev->uptime >= 0 && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				", guest uptime %.3f s", ev->uptime);
-	if (v->scn.in && off < sizeof(sum))
+	if (v->scn.seen && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
-				"\n  scenario:  %s, step %u/%u \"%s\", %.2f s in",
-				v->scn.scenario, v->scn.index + 1, v->scn.count,
-				v->scn.name,
+				"\n  scenario:  %s, %s %u/%u \"%s\", %.2f s %s",
+				v->scn.scenario, v->scn.in ? "step" : "after step",
+				v->scn.index + 1, v->scn.count, v->scn.name,
 				((v->verdict_ns ? v->verdict_ns : now_ns()) -
-				 v->scn.since_ns) / 1e9);
+				 v->scn.since_ns) / 1e9,
+				v->scn.in ? "in" : "after its end");
 	if (out == VM_SCHED_ERROR && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\n  exit:      %s (%s)\n  message:   %s",

@@ -255,6 +255,35 @@ check "scx_qmap -p: SCHED_EXT workers run in sched_ext's class and SCHED_NORMAL 
 	      grep -q "^    ok 1 canned.ext_mix.passes\$" "$work/out" &&
 	      grep -q "^    ok 2 negative.sched_class\$" "$work/out" &&
 	      grep -q "sched_class \[step disturbed\] cgroup ext" "$work/out"'
+# Scenario steps reach the host: a capture op's snapshot carries its step.
+rm -rf "$work/steps"
+"$K" run --accel "$ACCEL" --output-dir "$work/steps" 'scenarios:engine.kernel_ops' \
+	>"$work/out" 2>"$work/err" </dev/null; rc=$?
+check "a scenario's capture op: a host snapshot tagged by the op, carrying the step the engine told the host; kernel ops kept in the report" \
+	test "$rc" -eq 0 -a "$(python3 - "$work/steps/scenarios" <<'PY'
+import glob, json, sys
+d = sys.argv[1]
+snaps = [json.load(open(f)) for f in glob.glob(d + "/snapshot-*.json")]
+ok = any(s["tag"] == "probe" and s["step"] == "kernel_ops/probe" for s in snaps)
+r = json.load(open(d + "/scenarios.json"))
+ops = [k["op"] for s in r["scenarios"] for k in s["kernel_ops"]]
+ok = ok and ops == ["capture", "kernel-read", "kernel-read", "kernel-write"]
+rates = [x for s in r["scenarios"] for st in s["steps"] for x in st["rates"]]
+ok = ok and rates and all(x["units_per_s"] > 0 for x in rates)
+print("ok" if ok else "bad")
+PY
+)" = ok
+rm -rf "$work/stepfail"
+"$K" run --accel "$ACCEL" --scheduler scx_fault --sched-args "-e 5000" --output-dir "$work/stepfail" \
+	'scenarios:canned.steady.passes' 'scenarios:canned.oversubscribed.passes' \
+	'scenarios:canned.freeze_unfreeze.passes' 'scenarios:canned.cpu_max.passes' \
+	'scenarios:canned.nice_sweep.passes' >"$work/out" 2>"$work/err" </dev/null; rc=$?
+check "a scheduler error during a scenario: the BUG SUMMARY and failure.json name the scenario step it happened in" \
+	eval 'test "$rc" -eq 1 && grep -q "^not ok 1 scenarios # sched-error" "$work/out" &&
+	      grep -Eq "^#   scenario:  [a-z_]+, (step|after step) [0-9]/[0-9] \"[a-z_]+\", [0-9.]+ s (in|after its end)\$" "$work/out" &&
+	      python3 -c "import json, sys, glob
+f = json.load(open(glob.glob(sys.argv[1] + \"/*/failure.json\")[0]))
+assert f[\"scenario_step\"][\"name\"] and f[\"scenario_step\"][\"count\"] >= 1" "$work/stepfail"'
 # Memory policies on two NUMA nodes: where the pages land.
 "$K" run --accel "$ACCEL" --topology numa2 'scenarios:canned.numa_mempolicy.passes' \
 	'scenarios:negative.mempolicy' 'scenarios:global.mempolicy_*' \
