@@ -22,6 +22,7 @@
 #include "lib/scheduler.h"
 
 #define SC_TIMEOUT	120
+#define IO_MAX_WIOPS	20
 
 static void show(const struct sc_scenario *s, const struct sc_result *r)
 {
@@ -227,6 +228,60 @@ TEST_F_TIMEOUT(engine, kernel_ops, SC_TIMEOUT)
 		EXPECT_TRUE(r.kops[3].reason == KTSTR_E_ON_RQ ||
 			    r.kops[3].reason == KTSTR_E_SCX_QUEUED)
 			TH_LOG("write to a spinner: reason %u", r.kops[3].reason);
+	}
+	sc_result_free(&r);
+}
+
+/* io.max on the scenario's loop device holds a writer to its IOPS. */
+TEST_F_TIMEOUT(engine, io_max_holds, SC_TIMEOUT)
+{
+	const struct sc_scenario s = {
+		.name = "io_max_holds",
+		.duration_ms = 2000,
+		.steps = (const struct sc_step[]) {
+			{
+				.name = "run",
+				.cgroups = (const struct sc_cgroup[]) {
+					{
+						.name = "limited",
+						.io_max = { .wiops = IO_MAX_WIOPS },
+						.workers = { {
+							.count = 1,
+							.work = { .type = SC_WORK_IO_SYNC },
+						} },
+					},
+					{
+						.name = "free",
+						.workers = { {
+							.count = 1,
+							.work = { .type = SC_WORK_IO_SYNC },
+						} },
+					},
+					{ },
+				},
+			},
+			{ },
+		},
+	};
+	struct sc_result r;
+	double limited = 0, free_ = 0;
+
+	if (run(_metadata, &s, &r)) {
+		EXPECT_EQ(0, r.nr_details)
+			TH_LOG("%s", r.nr_details ? r.details[0].text : "");
+		for (unsigned int i = 0; i < r.nr_workers; i++) {
+			double per_s = r.workers[i].units / (r.elapsed_ms / 1000.0);
+
+			if (!strcmp(r.workers[i].cgroup, "limited"))
+				limited = per_s;
+			else
+				free_ = per_s;
+		}
+		printf("# writes/s over the run: limited %.1f (io.max wiops=%d), free %.1f\n",
+		       limited, IO_MAX_WIOPS, free_);
+		EXPECT_GT(limited, 0);
+		EXPECT_LE(limited, IO_MAX_WIOPS * 1.5);
+		EXPECT_GT(free_, limited * 2) TH_LOG("the free writer is no faster: no evidence of a limit");
 	}
 	sc_result_free(&r);
 }

@@ -16,6 +16,7 @@
 #include <sys/statfs.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -174,6 +175,34 @@ static int mem_knob(struct sc_exec *x, struct sc_cg *c, const char *file,
 	return knob(x, c, file, "%lld", v);
 }
 
+/*
+ * io.max applies to one block device: the scenario's IO target, which is
+ * a loop device when the guest has one (work_io.c).
+ */
+static int io_max(struct sc_exec *x, struct sc_cg *c, const struct sc_io_max *m)
+{
+	char lim[160] = "";
+	size_t off = 0;
+	struct stat st;
+
+	if (!x->io.path[0] || stat(x->io.path, &st) || !S_ISBLK(st.st_mode)) {
+		sc_harness_fail_cg(x, c->name,
+				   "io.max needs a block device; the IO target is \"%s\" (no loop device)",
+				   x->io.path);
+		return -1;
+	}
+	if (m->rbps)
+		off += snprintf(lim + off, sizeof(lim) - off, " rbps=%llu", m->rbps);
+	if (m->wbps)
+		off += snprintf(lim + off, sizeof(lim) - off, " wbps=%llu", m->wbps);
+	if (m->riops)
+		off += snprintf(lim + off, sizeof(lim) - off, " riops=%llu", m->riops);
+	if (m->wiops)
+		snprintf(lim + off, sizeof(lim) - off, " wiops=%llu", m->wiops);
+	return knob(x, c, "io.max", "%u:%u%s", major(st.st_rdev),
+		    minor(st.st_rdev), lim);
+}
+
 int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
 {
 	char err[200], list[512];
@@ -235,6 +264,8 @@ int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
 		return -1;
 	if (def->io_weight &&
 	    knob(x, c, "io.weight", "default %u", def->io_weight))
+		return -1;
+	if (io_max_set(&def->io_max) && io_max(x, c, &def->io_max))
 		return -1;
 	if (def->pids_max == -1 && knob(x, c, "pids.max", "max"))
 		return -1;

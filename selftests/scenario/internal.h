@@ -192,6 +192,11 @@ __u64 sc_pid_cpu_ns(pid_t pid);
 struct sc_exec;
 struct sc_wctx;
 
+static inline int io_max_set(const struct sc_io_max *m)
+{
+	return m->rbps || m->wbps || m->riops || m->wiops;
+}
+
 /* ops.c: an op's name, for messages */
 const char *sc_op_name(enum sc_op_kind k);
 /* kernel_ops.c: CAPTURE, KERNEL_READ, KERNEL_WRITE */

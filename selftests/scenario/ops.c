@@ -534,6 +534,8 @@ int sc_ops_apply(struct sc_exec *x, const struct sc_op *ops, int owner)
 
 static int cg_needs_io(const struct sc_cgroup *cg)
 {
+	if (io_max_set(&cg->io_max))
+		return 1;
 	for (int g = 0; g < SC_MAX_GROUPS; g++) {
 		const struct sc_work *w = &cg->workers[g].work;
 

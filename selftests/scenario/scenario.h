@@ -161,6 +161,11 @@ struct sc_workers {
 
 #define SC_UNLIMITED	(-1LL)	/* writes "max" */
 
+/* io.max on the scenario's IO device; 0 leaves a limit unset ("max"). */
+struct sc_io_max {
+	unsigned long long rbps, wbps, riops, wiops;
+};
+
 struct sc_cgroup {
 	const char *name;	/* NULL ends an array */
 	struct sc_cpus cpuset;
@@ -169,6 +174,7 @@ struct sc_cgroup {
 	unsigned int cpu_weight;
 	long long memory_max, memory_high, memory_low, swap_max;
 	unsigned int io_weight;
+	struct sc_io_max io_max;
 	int pids_max;				/* -1: "max" */
 	struct sc_workers workers[SC_MAX_GROUPS];
 };
