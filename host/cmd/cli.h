@@ -34,6 +34,7 @@ struct vm_cli {
 	double watchdog_s;
 	double hang_timeout_s;	/* < 0: the default for the accel */
 	char *expect;		/* --expect VERDICT, or NULL */
+	double disk_iops, disk_bps;	/* the disk's throttle; 0: none */
 	struct strlist includes;
 	/* Every --topology and --scheduler, in order (ktstr gauntlet). */
 	struct strlist topologies, schedulers;

@@ -65,6 +65,11 @@ struct poptOption vm_cli_options[] = {
 	{ "hang-timeout", 0, POPT_ARG_DOUBLE, &vm_cli.hang_timeout_s, 0,
 	  "call the guest hung after this many seconds without a word from its agent; 0: never (default: the watchdog + 10)",
 	  "SECONDS" },
+	{ "disk-iops", 0, POPT_ARG_DOUBLE, &vm_cli.disk_iops, 0,
+	  "throttle the guest's disk (/dev/vda) to this many requests per second (QEMU throttle group)",
+	  "IOPS" },
+	{ "disk-bps", 0, POPT_ARG_DOUBLE, &vm_cli.disk_bps, 0,
+	  "throttle the guest's disk to this many bytes per second", "BYTES" },
 	{ "expect", 0, POPT_ARG_STRING, &vm_cli.expect, 0,
 	  "a negative control: pass only if the run ends with this verdict (sched-error, sched-killed, ...)",
 	  "VERDICT" },
@@ -291,6 +296,20 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.hang_timeout_s);
 		goto bad;
 	}
+	if (!(vm_cli.disk_iops == 0 ||
+	      (vm_cli.disk_iops >= 1 && vm_cli.disk_iops <= 1e7))) {
+		snprintf(err, sizeof(err),
+			 "bad --disk-iops %g: expected 1 to 10000000 requests per second",
+			 vm_cli.disk_iops);
+		goto bad;
+	}
+	if (!(vm_cli.disk_bps == 0 ||
+	      (vm_cli.disk_bps >= 4096 && vm_cli.disk_bps <= 1e12))) {
+		snprintf(err, sizeof(err),
+			 "bad --disk-bps %g: expected 4096 to 1e12 bytes per second",
+			 vm_cli.disk_bps);
+		goto bad;
+	}
 	if (vm_cli.expect && vm_outcome_parse(vm_cli.expect) < 0) {
 		snprintf(err, sizeof(err),
 			 "bad --expect \"%s\": expected a verdict name, e.g. sched-error, sched-killed, kernel-oops (see ktstr(1) exit status)",
@@ -333,6 +352,8 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->cfg.qemu = qemu;
 	o->cfg.kernel = s->kernel.image;
 	o->cfg.memory_mb = (unsigned int)vm_cli.memory_mb;
+	o->cfg.disk_iops = (unsigned long long)vm_cli.disk_iops;
+	o->cfg.disk_bps = (unsigned long long)vm_cli.disk_bps;
 	o->cfg.interactive = interactive;
 	o->rootfs.init = s->paths.agent;
 	o->rootfs.busybox = access("/usr/bin/busybox", X_OK) ? NULL :

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 
+#include "ktstr_env.h"
 #include "wire.h"
 #include "vm/qemu_args.h"
 
@@ -92,6 +93,27 @@ int qemu_build_args(const struct vm_config *c, struct strlist *a, char *err,
 		r |= strlist_push(a, "-device");
 		r |= strlist_pushf(a, "isa-debugcon,iobase=0x%x,chardev=sync",
 				   KTSTR_SYNC_PORT);
+	}
+
+	/* The disk, throttled as a QEMU throttle group when asked. */
+	if (c->disk) {
+		char thr[160] = "";
+		int n = 0;
+
+		if (c->disk_iops || c->disk_bps)
+			n = snprintf(thr, sizeof(thr), ",throttling.group=ktstr");
+		if (c->disk_iops)
+			n += snprintf(thr + n, sizeof(thr) - (size_t)n,
+				      ",throttling.iops-total=%llu", c->disk_iops);
+		if (c->disk_bps)
+			snprintf(thr + n, sizeof(thr) - (size_t)n,
+				 ",throttling.bps-total=%llu", c->disk_bps);
+		r |= strlist_push(a, "-drive");
+		r |= strlist_pushf(a, "file=%s,if=none,id=disk0,format=raw,discard=unmap%s",
+				   c->disk, thr);
+		r |= strlist_push(a, "-device");
+		r |= strlist_pushf(a, "virtio-blk-pci,drive=disk0,serial=%s",
+				   KTSTR_DISK_SERIAL);
 	}
 
 	r |= strlist_push(a, "-chardev");

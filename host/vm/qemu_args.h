@@ -33,7 +33,15 @@ struct vm_config {
 	const char *sync_sock;	/* host-listening socket for the debugcon port */
 	bool interactive;	/* console on the user's terminal */
 	bool verbose_console;	/* full kernel log, not quiet */
+	const char *disk;	/* raw image for the virtio-blk disk, or NULL */
+	unsigned long long disk_iops, disk_bps;	/* its throttle group; 0: none */
 };
+
+/*
+ * The guest's disk: a sparse file in the run directory, seen by the guest
+ * as a virtio-blk device with serial KTSTR_DISK_SERIAL.
+ */
+#define VM_DISK_MB		256
 
 /*
  * Build argv (argv[0] = c->qemu). Returns 0, or -1 with one line in @err

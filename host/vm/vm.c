@@ -7,6 +7,7 @@
  * outfiles.c, evloop.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -376,11 +377,24 @@ static FILE *open_log(const char *dir, const char *name)
 	return fopen(path, "we");
 }
 
+/* A sparse file: the guest's disk costs memory only where it writes. */
+static int disk_create(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = ftruncate(fd, (off_t)VM_DISK_MB << 20);
+	close(fd);
+	return r;
+}
+
 static int prepare(struct vm *v, struct strlist *argv)
 {
 	const struct vm_opts *o = v->o;
 	struct vm_config cfg = o->cfg;
-	char initrd[200], ctl[200], qmp[200], sync[200], err[1024];
+	char initrd[200], ctl[200], qmp[200], sync[200], disk[200], err[1024];
 	sigset_t sigs;
 
 	if (o->output_dir && mkdir_p(o->output_dir, 0755)) {
@@ -405,6 +419,12 @@ static int prepare(struct vm *v, struct strlist *argv)
 	snprintf(ctl, sizeof(ctl), "%s/ctl.sock", v->dir);
 	snprintf(qmp, sizeof(qmp), "%s/qmp.sock", v->dir);
 	snprintf(sync, sizeof(sync), "%s/sync.sock", v->dir);
+	snprintf(disk, sizeof(disk), "%s/disk.img", v->dir);
+	if (disk_create(disk)) {
+		vm_fail(v, VM_ERROR, "cannot create the guest's disk %s: %s", disk,
+			strerror(errno));
+		return -1;
+	}
 	if (initramfs_build(&o->rootfs, initrd, err, sizeof(err))) {
 		vm_fail(v, VM_ERROR, "initramfs: %s", err);
 		return -1;
@@ -422,6 +442,7 @@ static int prepare(struct vm *v, struct strlist *argv)
 	cfg.qmp_sock = qmp;
 	cfg.sync_sock = sync;
 	cfg.mem_dir = v->dir;
+	cfg.disk = disk;
 	cfg.verbose_console = o->verbose > 0;
 	if (qemu_build_args(&cfg, argv, err, sizeof(err))) {
 		vm_fail(v, VM_ERROR, "%s", err);

@@ -25,6 +25,9 @@
 /* Set by the agent: its event socket (lib/agent_event.h). */
 #define KTSTR_ENV_EVENTS	"KTSTR_EVENTS"
 
+/* The serial of the guest's virtio-blk disk (/sys/block/vdX/serial). */
+#define KTSTR_DISK_SERIAL	"ktstr-disk"
+
 /* User knob: "BINARY [ARGS]" the scenarios attach instead of a default one. */
 #define KTSTR_ENV_SCENARIO_SCHED	"KTSTR_SCENARIO_SCHED"
 /* User knob: check thresholds for the scenarios, see Documentation/scenarios.rst. */

@@ -255,6 +255,39 @@ check "scx_qmap -p: SCHED_EXT workers run in sched_ext's class and SCHED_NORMAL 
 	      grep -q "^    ok 1 canned.ext_mix.passes\$" "$work/out" &&
 	      grep -q "^    ok 2 negative.sched_class\$" "$work/out" &&
 	      grep -q "sched_class \[step disturbed\] cgroup ext" "$work/out"'
+# The guest's disk: virtio-blk on a file in the run directory, throttled by QEMU.
+disk_time='read a _ < /proc/uptime; dd if=/dev/zero of=/dev/vda bs=4096 count=200 oflag=direct 2>/dev/null; read b _ < /proc/uptime; cat /sys/block/vda/serial; echo; echo "$a $b"'
+ktstr_sh --exec "$disk_time"
+free_s=$(awk 'NR == 2 { print $2 - $1 }' "$work/out")
+serial=$(sed -n 1p "$work/out")
+ktstr_sh --disk-iops 50 --exec "$disk_time"
+thr_s=$(awk 'NR == 2 { print $2 - $1 }' "$work/out")
+check "the guest's disk is /dev/vda (serial ktstr-disk); --disk-iops 50 holds 200 direct writes to about 4 s (${thr_s:-?} s), unthrottled ${free_s:-?} s" \
+	eval '[ "$serial" = ktstr-disk ] && [ -n "$thr_s" ] && [ -n "$free_s" ] &&
+	      awk -v t="$thr_s" -v f="$free_s" "BEGIN { exit !(t >= 3.5 && t <= 12 && f < t / 2) }"'
+ktstr_sh --disk-iops 0.5 --exec true
+check "bad --disk-iops: one line saying what is expected" \
+	eval 'test "$rc" -ne 0 && grep -q "bad --disk-iops 0.5: expected 1 to" "$work/err" &&
+	      test "$(wc -l <"$work/err")" -eq 1'
+rm -rf "$work/io"
+ktstr_sh --disk-iops 400 --output-dir "$work/io" --exec '
+dd if=/dev/urandom of=/tmp/pat bs=4096 count=2048 2>/dev/null
+dd if=/tmp/pat of=/dev/vda bs=4096 oflag=direct 2>/dev/null &
+dd_pid=$!
+caps=0
+for i in 1 2 3 4; do
+	sleep 0.5
+	kill -0 $dd_pid 2>/dev/null && ktstr-ctl capture io-$i >/dev/null && caps=$((caps + 1))
+done
+wait $dd_pid; echo "dd $?"
+echo "captures during IO $caps"
+dd if=/dev/vda of=/tmp/back bs=4096 count=2048 iflag=direct 2>/dev/null
+cmp /tmp/pat /tmp/back && echo same'
+check "captures while the disk is busy (8 MiB of direct writes at 400 IOPS): each completes and thaws, and the disk reads back what was written" \
+	eval 'test "$rc" -eq 0 && grep -q "^dd 0\$" "$work/out" &&
+	      grep -q "^captures during IO [34]\$" "$work/out" && grep -q "^same\$" "$work/out" &&
+	      test "$(ls "$work/io"/snapshot-*.json | wc -l)" -ge 3'
+check "nothing left after the disk runs" eval '! leftovers'
 # Scenario steps reach the host: a capture op's snapshot carries its step.
 rm -rf "$work/steps"
 "$K" run --accel "$ACCEL" --output-dir "$work/steps" 'scenarios:engine.kernel_ops' \

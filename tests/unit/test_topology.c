@@ -246,7 +246,28 @@ TEST(qemu_args_topology)
 	EXPECT_EQ(1, count_arg(&a, "socket,id=ctl,path=/dev/shm/ktstr-1-x/ctl.sock"));
 	EXPECT_EQ(1, count_arg(&a,
 		"virtserialport,bus=vser0.0,chardev=ctl,name=org.ktstr.ctl"));
+	EXPECT_EQ(0, count_arg(&a, "-drive"));
 	EXPECT_EQ(NULL, a.v[a.n]);
+	strlist_free(&a);
+}
+
+TEST(qemu_args_disk)
+{
+	struct strlist a = STRLIST_INIT;
+	struct vm_config c;
+
+	base_config(&c, "1n1l2c1t");
+	c.disk = "/dev/shm/ktstr-1-x/disk.img";
+	ASSERT_EQ(0, qemu_build_args(&c, &a, err, sizeof(err)));
+	EXPECT_EQ(1, count_arg(&a,
+		"file=/dev/shm/ktstr-1-x/disk.img,if=none,id=disk0,format=raw,discard=unmap"));
+	EXPECT_EQ(1, count_arg(&a, "virtio-blk-pci,drive=disk0,serial=ktstr-disk"));
+	strlist_free(&a);
+	c.disk_iops = 50;
+	c.disk_bps = 1048576;
+	ASSERT_EQ(0, qemu_build_args(&c, &a, err, sizeof(err)));
+	EXPECT_EQ(1, count_arg(&a,
+		"file=/dev/shm/ktstr-1-x/disk.img,if=none,id=disk0,format=raw,discard=unmap,throttling.group=ktstr,throttling.iops-total=50,throttling.bps-total=1048576"));
 	strlist_free(&a);
 }
 

@@ -23,8 +23,10 @@ _Static_assert(KTSTR_IOC_SNAPSHOT == 0xf838b704UL, "SNAPSHOT");
 _Static_assert(KTSTR_IOC_RELAY_DONE == 0xc078b707UL, "RELAY_DONE");
 
 /* The enums are ABI too: their lists in the header grow only at the end. */
-_Static_assert(KTSTR_OK == 0 && KTSTR_E_NO_REQUEST == 23 &&
-	       KTSTR_REASON_MAX == 24, "reasons");
+_Static_assert(KTSTR_OK == 0 && KTSTR_E_ON_RQ == 16 &&
+	       KTSTR_E_SCX_QUEUED == 17 && KTSTR_E_NO_REQUEST == 23 &&
+	       KTSTR_E_POLICY == 24 && KTSTR_E_FORKING == 25 &&
+	       KTSTR_REASON_MAX == 26, "reasons");
 _Static_assert(KTSTR_RQ_SCX_LOCAL_DSQ_NR == 5 &&
 	       KTSTR_RQ_SCX_RUNNABLE_LIST == 6 && KTSTR_RQ_NR_FIELDS == 7,
 	       "rq fields");

@@ -18,7 +18,7 @@
  * the code and fails the ioctl with -errno: hdr.reason is the precise
  * answer, errno the class. name and text are how user space reports it;
  * layer numbers the task validation chain of WRITE, in the order it runs
- * (1-6), and is 0 for every other reason.
+ * (1-8), and is 0 for every other reason.
  */
 #ifdef KTSTR_REASON
 KTSTR_REASON(KTSTR_OK, 0, "ok", 0, "accepted")
@@ -46,21 +46,17 @@ KTSTR_REASON(KTSTR_E_NOT_WRITABLE, EACCES, "not-writable", 0,
 	     "that field or symbol is not on the write allowlist")
 KTSTR_REASON(KTSTR_E_VALUE, ERANGE, "value", 0,
 	     "the value is out of the field's range")
-/* the task validation chain, in the order it runs */
+/* the task validation chain (the layer says the order it runs in) */
 KTSTR_REASON(KTSTR_E_NO_TASK, ENOENT, "pid", 1, "no task has that pid")
 KTSTR_REASON(KTSTR_E_IDENTITY, ESRCH, "identity", 2,
 	     "the task's start_time differs: the pid was reused")
 KTSTR_REASON(KTSTR_E_EXITING, ESRCH, "lifetime", 3, "the task is exiting")
-KTSTR_REASON(KTSTR_E_SCX_QUEUED, EBUSY, "dsq", 4,
-	     "the task is queued on a sched_ext DSQ")
 KTSTR_REASON(KTSTR_E_ON_RQ, EBUSY, "on_rq", 5,
 	     "the task is runnable or running (on_rq != 0)")
+KTSTR_REASON(KTSTR_E_SCX_QUEUED, EBUSY, "dsq", 4,
+	     "the task is queued on a sched_ext DSQ")
 KTSTR_REASON(KTSTR_E_NOT_EXT, EOPNOTSUPP, "class", 6,
 	     "the task is not scheduled by the ext class")
-KTSTR_REASON(KTSTR_E_POLICY, EOPNOTSUPP, "policy", 7,
-	     "the task's policy is not SCHED_EXT")
-KTSTR_REASON(KTSTR_E_FORKING, EBUSY, "forking", 8,
-	     "the task is still being forked (no start_boottime yet)")
 /* rendezvous */
 KTSTR_REASON(KTSTR_E_NO_HOST, ENODEV, "no-host", 0,
 	     "no host VMM is attached (direct mode)")
@@ -71,6 +67,11 @@ KTSTR_REASON(KTSTR_E_INTERRUPTED, EINTR, "interrupted", 0,
 	     "a signal ended the wait")
 KTSTR_REASON(KTSTR_E_NO_REQUEST, ENOENT, "no-request", 0,
 	     "no such capture request is in flight")
+/* the task validation chain's layers added later (the enum only grows) */
+KTSTR_REASON(KTSTR_E_POLICY, EOPNOTSUPP, "policy", 7,
+	     "the task's policy is not SCHED_EXT")
+KTSTR_REASON(KTSTR_E_FORKING, EBUSY, "forking", 8,
+	     "the task is still being forked (no start_boottime yet)")
 #undef KTSTR_REASON
 #endif
 
