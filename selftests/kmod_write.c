@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "lib/ktstr_dev.h"
@@ -191,6 +192,7 @@ TEST_F(chain, layer4_queued_on_dsq)
 		ok += r == KTSTR_OK;
 		EXPECT_TRUE(r == KTSTR_E_SCX_QUEUED || r == KTSTR_E_ON_RQ)
 			TH_LOG("spinner %d: reason %u", kids[i], r);
+		usleep(1000);
 	}
 	for (int i = 0; i < QUEUED_SPINNERS; i++) {
 		kill(kids[i], SIGKILL);
@@ -223,6 +225,8 @@ TEST_F(chain, layer5_running_task)
 		ASSERT_TRUE(r == KTSTR_E_ON_RQ ||
 			    (on_sched_ext() && r == KTSTR_E_SCX_QUEUED))
 			TH_LOG("reason %u", r);
+		/* Spread over half a second: a busy host may hold its vCPU. */
+		usleep(1000);
 	}
 	EXPECT_GT(on_rq, 0);
 }
