@@ -14,6 +14,7 @@
 #include "util.h"
 #include "kernel/build.h"
 #include "kernel/cache.h"
+#include "kernel/progress.h"
 #include "paths.h"
 
 #define CLANG		"clang-16"
@@ -24,7 +25,24 @@ struct build {
 	char tree[PATH_MAX + 8];
 	char log[PATH_MAX + 16];
 	int log_fd;
+	struct build_progress *progress;	/* the step that compiles objects */
 };
+
+/* Redraw the progress line on a terminal, at most once a second. */
+static void show_progress(struct build *b, bool last)
+{
+	static uint64_t shown;
+	uint64_t now = now_ns();
+	char text[160];
+
+	if (!b->progress || b->o->verbose || !isatty(1) ||
+	    (!last && now < shown + 1000000000ull))
+		return;
+	shown = now;
+	build_progress_text(b->progress, now, text, sizeof(text));
+	printf("\r  %-10s %s\033[K%s", "kernel", text, last ? "\n" : "");
+	fflush(stdout);
+}
 
 /* Run a command in @cwd, its output to the build log (and the terminal with -v). */
 static int run(struct build *b, const char *cwd, const char *step,
@@ -64,8 +82,13 @@ static int run(struct build *b, const char *cwd, const char *step,
 		write_all(b->log_fd, buf, (size_t)n);
 		if (b->o->verbose)
 			write_all(1, buf, (size_t)n);
+		if (b->progress) {
+			build_progress_feed(b->progress, buf, (size_t)n);
+			show_progress(b, false);
+		}
 	}
 	close(pfd[0]);
+	show_progress(b, true);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -187,10 +210,25 @@ static int compile(struct build *b)
 			   "LLVM_STRIP=llvm-strip-16", NULL };
 	char sched_dir[PATH_MAX + 32];
 
+	struct build_progress p;
+	unsigned int objects;
+	double secs;
+
 	snprintf(jobs, sizeof(jobs), "-j%u", b->o->jobs);
 	snprintf(sched_dir, sizeof(sched_dir), "%s/tools/sched_ext", b->tree);
-	if (run(b, b->tree, "kernel", kernel) ||
-	    run(b, sched_dir, "schedulers", scheds))
+	build_stats_read(&objects, &secs);
+	build_progress_init(&p, now_ns(), objects, secs);
+	b->progress = &p;
+	if (run(b, b->tree, "kernel", kernel)) {
+		b->progress = NULL;
+		return -1;
+	}
+	b->progress = NULL;
+	/* A first build counts them all; a resumed one would undercount. */
+	if (p.done > objects / 2 &&
+	    build_stats_write(p.done, (now_ns() - p.t0_ns) / 1e9))
+		errmsg("cannot record the build's figures for the next ETA");
+	if (run(b, sched_dir, "schedulers", scheds))
 		return -1;
 	for (int i = 0; kernel_example_scheds[i]; i++) {
 		char bin[PATH_MAX + 64];
