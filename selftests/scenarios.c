@@ -281,7 +281,8 @@ TEST_F_TIMEOUT(engine, io_max_holds, SC_TIMEOUT)
 		       limited, IO_MAX_WIOPS, free_);
 		EXPECT_GT(limited, 0);
 		EXPECT_LE(limited, IO_MAX_WIOPS * 1.5);
-		EXPECT_GT(free_, limited * 2) TH_LOG("the free writer is no faster: no evidence of a limit");
+		EXPECT_GT(free_, limited * 2)
+			TH_LOG("the free writer is no faster: no evidence of a limit");
 	}
 	sc_result_free(&r);
 }

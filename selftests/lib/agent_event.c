@@ -23,7 +23,7 @@ static int addr_of(const char *path, struct sockaddr_un *a)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(a->sun_path, path);
+	memcpy(a->sun_path, path, strlen(path) + 1);
 	return 0;
 }
 

@@ -51,8 +51,8 @@ static int capture(struct sc_exec *x, const struct sc_op *op)
 	int fd;
 
 	if (!op->tag || !op->tag[0] || strlen(op->tag) >= sizeof(c.tag)) {
-		sc_harness_fail(x, "capture: .tag must be 1 to %zu bytes",
-				sizeof(c.tag) - 1);
+		sc_harness_fail(x, "%s: .tag must be 1 to %zu bytes",
+				sc_op_name(op->kind), sizeof(c.tag) - 1);
 		return -1;
 	}
 	k = record(x, op, op->tag);
@@ -60,7 +60,7 @@ static int capture(struct sc_exec *x, const struct sc_op *op)
 	if (fd < 0)
 		return -1;
 	ktstr_hdr_init(&c, sizeof(c));
-	strcpy(c.tag, op->tag);
+	memcpy(c.tag, op->tag, strlen(op->tag) + 1);
 	ktstr_ioctl(fd, KTSTR_IOC_CAPTURE, &c);
 	k->reason = c.hdr.reason;
 	k->capture_id = c.capture_id;
