@@ -24,6 +24,8 @@
 
 #define SC_START_TIMEOUT_MS	10000
 #define SC_STOP_TIMEOUT_MS	3000
+/* A worker that ran less than this in its start timeout was starved. */
+#define SC_START_STARVED_CPU_MS	50
 
 static int pair_type(enum sc_work_type t)
 {
@@ -133,6 +135,27 @@ static void close_pipes(struct sc_exec *x)
 	x->npipes = 0;
 }
 
+/*
+ * A worker that has not started because the scheduler never ran it is
+ * the scheduler's failure, not the scenario's: the kernel's schedstat
+ * says how long it waited runnable and how little it ran.
+ */
+static int starved(struct sc_exec *x, const struct sc_wk *wk)
+{
+	struct sc_kstats k;
+
+	if ((x->lim.off & SC_BIT(SC_CHECK_NOT_STARVED)) ||
+	    sc_kstats_read(wk->pid, &k) ||
+	    k.wait_ns < SC_START_TIMEOUT_MS * 1000000ull / 2 ||
+	    k.cpu_ns > SC_START_STARVED_CPU_MS * 1000000ull)
+		return 0;
+	sc_fail_worker(x, SC_CHECK_NOT_STARVED, wk, SC_NO_CPU, k.cpu_ns / 1e6,
+		       SC_START_STARVED_CPU_MS,
+		       "worker never got going: on a CPU %.1f ms, runnable and waiting %.1f s of its first %d s (schedstat)",
+		       k.cpu_ns / 1e6, k.wait_ns / 1e9, SC_START_TIMEOUT_MS / 1000);
+	return 1;
+}
+
 /* Wait until every new worker is running or failed. */
 static int wait_started(struct sc_exec *x, int first, int n)
 {
@@ -152,6 +175,8 @@ static int wait_started(struct sc_exec *x, int first, int n)
 		if (sc_load(&s->state) == SC_W_RUNNING)
 			continue;
 		bad++;
+		if (s->state == SC_W_STARTING && starved(x, wk))
+			continue;
 		sc_harness_fail_worker(x, wk, "worker did not start: %s",
 				       s->state == SC_W_STARTING ?
 				       "no report within 10 s" :
