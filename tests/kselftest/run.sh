@@ -91,7 +91,7 @@ device() {
 	check "device ($name): no test not ok" eval '! grep -q "not ok" "$log"'
 	check "device ($name): the module loaded through libkmod: no kmod test skipped" \
 		eval '! grep -q "SKIP /dev/ktstr is missing" "$log" &&
-		      test "$(grep -cE "^# ok [0-9]+ (dev|chain|rdv)\." "$log")" -eq 20'
+		      test "$(grep -cE "^# ok [0-9]+ (dev|chain|rdv)\." "$log")" -eq 22'
 	python3 "$tree/tools/testing/kunit/kunit.py" parse "$log" >"$work/out" 2>&1
 	check "device ($name): kunit.py parse reads it with no error" \
 		eval 'grep -q "Testing complete. Ran 7 tests" "$work/out" &&
