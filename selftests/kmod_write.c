@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,18 +20,21 @@
 #ifndef SCHED_EXT
 #define SCHED_EXT	7	/* include/uapi/linux/sched.h */
 #endif
-#define QUEUED_SPINNERS	3
 #define ATTEMPTS	500
+
+#define QUEUED_SPINNERS	3
 
 FIXTURE(chain) {
 	int fd;
 	pid_t child;
 	int pipe[2];
+	pid_t kids[QUEUED_SPINNERS];	/* killed by the teardown too */
 };
 
 FIXTURE_SETUP(chain)
 {
 	self->child = 0;
+	memset(self->kids, 0, sizeof(self->kids));
 	self->pipe[0] = -1;
 	self->pipe[1] = -1;
 	self->fd = ktstr_open();
@@ -43,6 +47,12 @@ FIXTURE_TEARDOWN(chain)
 	if (self->child > 0) {
 		kill(self->child, SIGKILL);
 		waitpid(self->child, NULL, 0);
+	}
+	for (int i = 0; i < QUEUED_SPINNERS; i++) {
+		if (self->kids[i] <= 0)
+			continue;
+		kill(self->kids[i], SIGKILL);
+		waitpid(self->kids[i], NULL, 0);
 	}
 	if (self->pipe[1] >= 0)
 		close(self->pipe[1]);
@@ -169,7 +179,7 @@ TEST_F(chain, layer3_exiting_task)
 TEST_F(chain, layer4_queued_on_dsq)
 {
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), queued = 0, ok = 0;
-	pid_t kids[QUEUED_SPINNERS] = { 0 };
+	pid_t *kids = self->kids;
 	__u64 start[QUEUED_SPINNERS];
 
 	if (!on_sched_ext())
@@ -193,10 +203,6 @@ TEST_F(chain, layer4_queued_on_dsq)
 		EXPECT_TRUE(r == KTSTR_E_SCX_QUEUED || r == KTSTR_E_ON_RQ)
 			TH_LOG("spinner %d: reason %u", kids[i], r);
 		usleep(1000);
-	}
-	for (int i = 0; i < QUEUED_SPINNERS; i++) {
-		kill(kids[i], SIGKILL);
-		waitpid(kids[i], NULL, 0);
 	}
 	EXPECT_EQ(0, ok);
 	EXPECT_GT(queued, 0) TH_LOG("no write met a queued spinner in %d tries",

@@ -131,6 +131,9 @@ void outfiles_send(struct port *p, const char *dir);
 int events_open(struct port *p);
 void events_forward(struct port *p, int fd);
 void events_close(int fd);
+/* Send a frame after the events already queued (the capture relay). */
+int events_send_after(struct port *p, uint16_t type, const void *payload,
+		      size_t len);
 
 /*
  * Run the job to completion, streaming output and forwarding events from

@@ -4,15 +4,24 @@
  * agent binds the event socket before the job starts and forwards every
  * well-formed event as a KTSTR_MSG_STEP frame; malformed ones are
  * dropped and counted in the log.
+ *
+ * The capture relay runs in a thread of its own: before it forwards a
+ * capture it sends the events already queued, under the same lock, so a
+ * step a test began before asking for a capture reaches the host first.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "agent.h"
 #include "agent_event.h"
 #include "ktstr_env.h"
+
+static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
+static int events_fd = -1;
 
 int events_open(struct port *p)
 {
@@ -24,10 +33,13 @@ int events_open(struct port *p)
 		return -1;
 	}
 	setenv(KTSTR_ENV_EVENTS, AGENT_EVENTS_SOCK, 1);
+	pthread_mutex_lock(&events_lock);
+	events_fd = fd;
+	pthread_mutex_unlock(&events_lock);
 	return fd;
 }
 
-void events_forward(struct port *p, int fd)
+static void forward_locked(struct port *p, int fd)
 {
 	static unsigned int dropped;
 	struct kt_event e;
@@ -55,10 +67,33 @@ void events_forward(struct port *p, int fd)
 	}
 }
 
+void events_forward(struct port *p, int fd)
+{
+	pthread_mutex_lock(&events_lock);
+	forward_locked(p, fd);
+	pthread_mutex_unlock(&events_lock);
+}
+
+int events_send_after(struct port *p, uint16_t type, const void *payload,
+		      size_t len)
+{
+	int r;
+
+	pthread_mutex_lock(&events_lock);
+	if (events_fd >= 0)
+		forward_locked(p, events_fd);
+	r = port_send(p, type, payload, len);
+	pthread_mutex_unlock(&events_lock);
+	return r;
+}
+
 void events_close(int fd)
 {
 	if (fd < 0)
 		return;
+	pthread_mutex_lock(&events_lock);
+	events_fd = -1;
+	pthread_mutex_unlock(&events_lock);
 	close(fd);
 	unlink(AGENT_EVENTS_SOCK);
 	unsetenv(KTSTR_ENV_EVENTS);

@@ -80,7 +80,7 @@ static void forward(struct port *p, int fd, const struct ktstr_relay *req)
 			 req->tag);
 	wire_tlv_put_u32(buf, sizeof(buf), &off, KTSTR_TLV_REQUEST_ID,
 			 w.request_id);
-	if (port_send(p, KTSTR_MSG_CAPTURE, buf, off) == 0) {
+	if (events_send_after(p, KTSTR_MSG_CAPTURE, buf, off) == 0) {
 		while (!w.got) {
 			ssize_t n = read(p->fd, chunk, sizeof(chunk));
 

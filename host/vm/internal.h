@@ -23,6 +23,15 @@ struct json_object;
 
 #define STDERR_KEEP	4096
 
+/* A scenario step as the guest named it. */
+struct vm_scn_step {
+	bool seen;		/* a step was named */
+	bool in;		/* between its BEGIN and END, else after END */
+	uint32_t index, count;
+	char scenario[32], name[32];
+	uint64_t since_ns;
+};
+
 struct vm {
 	const struct vm_opts *o;
 	struct vm_result *r;
@@ -65,14 +74,8 @@ struct vm {
 	uint64_t sched_died_ns;	/* the agent said the scheduler died */
 	char sched_death[160];	/* how: "killed by signal 11 (...)" */
 	unsigned int bad_steps;	/* malformed KTSTR_MSG_STEP frames dropped */
-	/* The scenario step the guest said it is in (KTSTR_MSG_STEP). */
-	struct {
-		bool seen;		/* a step was named */
-		bool in;		/* between its BEGIN and END, else after END */
-		uint32_t index, count;
-		char scenario[32], name[32];
-		uint64_t since_ns;
-	} scn;
+	/* The scenario step the guest said it is in (KTSTR_MSG_STEP), now and at the verdict. */
+	struct vm_scn_step scn, scn_at_verdict;
 	int sched_status;	/* its wait status, -1 if unknown */
 	uint64_t scx_error_ns;	/* a sched_ext error exit was on the console */
 	uint64_t oops_ns;	/* an Oops/WARNING was on the console */

@@ -118,7 +118,8 @@ static void on_step(struct vm *v, const struct wire_frame *f)
 	}
 	if ((kind != KT_EVENT_STEP_BEGIN && kind != KT_EVENT_STEP_END) ||
 	    index >= count) {
-		v->bad_steps++;
+		if (!v->bad_steps++)
+			errmsg("the guest sent a malformed STEP message (dropped; later ones are not said)");
 		return;
 	}
 	printable_ascii(scenario);

@@ -29,6 +29,15 @@ static const char *test_name(const struct vm *v)
 	return "(interactive shell)";
 }
 
+/* Seconds from the step's BEGIN (or END) to the verdict. */
+static double scn_elapsed(const struct vm *v)
+{
+	uint64_t at = v->verdict_ns ? v->verdict_ns : now_ns();
+
+	return at > v->scn_at_verdict.since_ns ?
+	       (at - v->scn_at_verdict.since_ns) / 1e9 : 0;
+}
+
 /* The subtest or scenario step the job was in at the verdict. */
 static const char *step_name(const struct vm *v)
 {
@@ -86,17 +95,17 @@ static void write_json(struct vm *v, enum vm_outcome out, const char *what,
 	json_str(o, "scheduler_ops", v->r->sched_ops);
 	json_str(o, "test", test_name(v));
 	json_str(o, "step", step_name(v));
-	if (v->scn.seen) {
+	if (v->scn_at_verdict.seen) {
+		const struct vm_scn_step *st = &v->scn_at_verdict;
 		struct json_object *s = json_object_new_object();
 
-		json_str(s, "scenario", v->scn.scenario);
-		json_str(s, "name", v->scn.name);
-		json_str(s, "state", v->scn.in ? "in" : "after");
-		json_object_object_add(s, "index", json_object_new_int((int)v->scn.index));
-		json_object_object_add(s, "count", json_object_new_int((int)v->scn.count));
+		json_str(s, "scenario", st->scenario);
+		json_str(s, "name", st->name);
+		json_str(s, "state", st->in ? "in" : "after");
+		json_object_object_add(s, "index", json_object_new_int64(st->index));
+		json_object_object_add(s, "count", json_object_new_int64(st->count));
 		json_object_object_add(s, "elapsed_s",
-				       json_object_new_double(((v->verdict_ns ? v->verdict_ns :
-								now_ns()) - v->scn.since_ns) / 1e9));
+				       json_object_new_double(scn_elapsed(v)));
 		json_object_object_add(o, "scenario_step", s);
 	}
 	json_object_object_add(o, "elapsed_s", json_object_new_double(elapsed));
@@ -169,14 +178,14 @@ void report_failure(struct vm *v, enum vm_outcome out, const char *what,
 	if (ev && ev->uptime >= 0 && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				", guest uptime %.3f s", ev->uptime);
-	if (v->scn.seen && off < sizeof(sum))
+	if (v->scn_at_verdict.seen && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\n  scenario:  %s, %s %u/%u \"%s\", %.2f s %s",
-				v->scn.scenario, v->scn.in ? "step" : "after step",
-				v->scn.index + 1, v->scn.count, v->scn.name,
-				((v->verdict_ns ? v->verdict_ns : now_ns()) -
-				 v->scn.since_ns) / 1e9,
-				v->scn.in ? "in" : "after its end");
+				v->scn_at_verdict.scenario,
+				v->scn_at_verdict.in ? "step" : "after step",
+				v->scn_at_verdict.index + 1, v->scn_at_verdict.count,
+				v->scn_at_verdict.name, scn_elapsed(v),
+				v->scn_at_verdict.in ? "in" : "after its end");
 	if (out == VM_SCHED_ERROR && off < sizeof(sum))
 		off += snprintf(sum + off, sizeof(sum) - off,
 				"\n  exit:      %s (%s)\n  message:   %s",

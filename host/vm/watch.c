@@ -62,6 +62,7 @@ static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 	/* The step at the verdict, not at the report. */
 	snprintf(v->r->step, sizeof(v->r->step), "%s",
 		 v->o->step ? v->o->step(v->o->output_ctx) : "");
+	v->scn_at_verdict = v->scn;
 	/* The agent sends the scheduler's BPF state as it sees it fail. */
 	v->pending_until = v->verdict_ns +
 			   (is_sched_verdict(out) && v->bpf_held && !v->bpf ?

@@ -177,7 +177,7 @@ static int mem_knob(struct sc_exec *x, struct sc_cg *c, const char *file,
 
 /*
  * io.max applies to one block device: the scenario's IO target, which is
- * a loop device when the guest has one (work_io.c).
+ * the guest's disk under ktstr, else a loop device (work_io.c).
  */
 static int io_max(struct sc_exec *x, struct sc_cg *c, const struct sc_io_max *m)
 {
@@ -187,7 +187,7 @@ static int io_max(struct sc_exec *x, struct sc_cg *c, const struct sc_io_max *m)
 
 	if (!x->io.path[0] || stat(x->io.path, &st) || !S_ISBLK(st.st_mode)) {
 		sc_harness_fail_cg(x, c->name,
-				   "io.max needs a block device; the IO target is \"%s\" (no loop device)",
+				   "io.max needs a block device; the IO target is the file \"%s\" (no disk, no loop device)",
 				   x->io.path);
 		return -1;
 	}
@@ -354,18 +354,15 @@ static __u64 scenario_ms(const struct sc_exec *x)
 }
 
 /*
- * What is left of the scenario's duration, counted from its first hold:
- * the first step's setup (a scheduler to attach, under TCG seconds) is
- * not the scenario's time.
+ * What is left of the scenario's duration, in hold time: setup and
+ * teardown between holds (a scheduler to attach takes seconds under TCG)
+ * are not the scenario's time.
  */
 static __u64 remaining_ms(const struct sc_exec *x)
 {
-	__u64 t0 = x->steps[0].hold_start_ns ? x->steps[0].hold_start_ns :
-		   sc_now_ns();
-	__u64 end = t0 + scenario_ms(x) * 1000000ull;
-	__u64 now = sc_now_ns();
+	double dur = (double)scenario_ms(x);
 
-	return now < end ? (end - now) / 1000000ull : 0;
+	return x->r->hold_ms < dur ? (__u64)(dur - x->r->hold_ms) : 0;
 }
 
 static __u64 hold_ms(const struct sc_exec *x, const struct sc_hold *h)

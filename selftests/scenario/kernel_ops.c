@@ -34,6 +34,14 @@ static struct sc_kop_result *record(struct sc_exec *x, const struct sc_op *op,
 	return k;
 }
 
+/* The ioctl failed before the module gave a reason: not a result. */
+static int refused_without_reason(struct sc_exec *x, const struct sc_op *op)
+{
+	sc_harness_fail(x, "%s: /dev/ktstr failed with no reason: %s",
+			sc_op_name(op->kind), strerror(errno));
+	return -1;
+}
+
 static int dev_open(struct sc_exec *x, const struct sc_op *op)
 {
 	int fd = ktstr_open();
@@ -61,7 +69,10 @@ static int capture(struct sc_exec *x, const struct sc_op *op)
 		return -1;
 	ktstr_hdr_init(&c, sizeof(c));
 	memcpy(c.tag, op->tag, strlen(op->tag) + 1);
-	ktstr_ioctl(fd, KTSTR_IOC_CAPTURE, &c);
+	if (ktstr_ioctl(fd, KTSTR_IOC_CAPTURE, &c) && !c.hdr.reason) {
+		close(fd);
+		return refused_without_reason(x, op);
+	}
 	k->reason = c.hdr.reason;
 	k->capture_id = c.capture_id;
 	close(fd);
@@ -111,7 +122,11 @@ static int kernel_access(struct sc_exec *x, const struct sc_op *op, bool write)
 		close(fd);
 		return 0;
 	}
-	ktstr_ioctl(fd, write ? KTSTR_IOC_WRITE : KTSTR_IOC_READ, &a);
+	if (ktstr_ioctl(fd, write ? KTSTR_IOC_WRITE : KTSTR_IOC_READ, &a) &&
+	    !a.hdr.reason) {
+		close(fd);
+		return refused_without_reason(x, op);
+	}
 	k->reason = a.hdr.reason;
 	k->value = write ? kn->value : a.value;
 	k->cpu = kn->target == KTSTR_TARGET_PERCPU ? (int)kn->cpu : -1;

@@ -115,7 +115,9 @@ int sc_mpol_resolve(struct sc_exec *x, int cg, const struct sc_workers *spec,
 			 list);
 		goto bad;
 	}
-	if (!sc_cg_read(c->path, "cpuset.mems.effective", buf, sizeof(buf)) &&
+	/* Relative nodes are indices into cpuset.mems, not node ids. */
+	if (!(m->flags & SC_MPOL_F_RELATIVE) &&
+	    !sc_cg_read(c->path, "cpuset.mems.effective", buf, sizeof(buf)) &&
 	    !sc_mask_parse(buf, &mems) && !(mems.w[0] & want.w[0])) {
 		buf[strcspn(buf, "\n")] = '\0';
 		snprintf(err, sizeof(err),
@@ -195,7 +197,9 @@ void sc_check_mempolicy(struct sc_exec *x)
 		unsigned int k = (unsigned int)__builtin_popcountll(w->mpol_nodes);
 		char want[64];
 
-		if (!w->valid || !s->mpol_samples || mode == MPOL_LOCAL)
+		/* Relative masks name nodes through cpuset.mems: not compared. */
+		if (!w->valid || !s->mpol_samples || mode == MPOL_LOCAL ||
+		    (w->mpol_mode & MPOL_F_RELATIVE_NODES))
 			continue;
 		for (int n = 0; n <= SC_MPOL_NODES; n++) {
 			total += s->mpol_pages[n];
@@ -244,7 +248,8 @@ int sc_mempolicy_measured(const struct sc_exec *x)
 {
 	for (int i = 0; i < x->nwk; i++)
 		if (x->wk[i].valid && x->wk[i].fin.mpol_samples &&
-		    (x->wk[i].mpol_mode & ~MPOL_MODE_FLAGS) != MPOL_LOCAL)
+		    (x->wk[i].mpol_mode & ~MPOL_MODE_FLAGS) != MPOL_LOCAL &&
+		    !(x->wk[i].mpol_mode & MPOL_F_RELATIVE_NODES))
 			return 1;
 	return 0;
 }

@@ -396,6 +396,11 @@ static void reap_one(struct sc_exec *x, struct sc_wk *w)
 	w->status = st;
 	w->live = 0;
 	w->collected = 1;
+	/* Only our SIGKILL is excused: a worker that failed before is not. */
+	if (w->killed_at_death &&
+	    (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL ||
+	     w->fin.state == SC_W_FAILED))
+		w->killed_at_death = 0;
 	w->valid = !sc_slot_validate(&w->fin, (unsigned int)w->slot, w->pid,
 				     x->topo->nr_cpus, w->invalid,
 				     sizeof(w->invalid));
@@ -440,15 +445,25 @@ static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
 
 static void kill_now(struct sc_exec *x, const int *idx, int n, __u64 now)
 {
+	__u64 deadline;
+	int fds[SC_MAX_WORKERS];
+
 	for (int i = 0; i < n; i++) {
 		struct sc_wk *w = &x->wk[idx[i]];
 
 		close_window(x, w, now);
+		fds[i] = (int)syscall(SYS_pidfd_open, w->pid, 0);
 		w->killed_at_death = 1;
 		kill(w->pid, SIGKILL);
 	}
-	for (int i = 0; i < n; i++)
+	/* Read each one as a zombie: its slot and schedstat are final then. */
+	deadline = sc_now_ns() + 10000000000ull;
+	for (int i = 0; i < n; i++) {
+		wait_exit(x->wk[idx[i]].pid, fds[i], deadline);
+		if (fds[i] >= 0)
+			close(fds[i]);
 		reap_one(x, &x->wk[idx[i]]);
+	}
 }
 
 /*
