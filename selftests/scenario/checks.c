@@ -444,17 +444,6 @@ static void check_throttle(struct sc_exec *x)
 	}
 }
 
-static const char *policy_name(enum sc_policy p)
-{
-	static const char * const names[] = {
-		[SC_POLICY_NORMAL] = "SCHED_NORMAL", [SC_POLICY_BATCH] = "SCHED_BATCH",
-		[SC_POLICY_IDLE] = "SCHED_IDLE", [SC_POLICY_FIFO] = "SCHED_FIFO",
-		[SC_POLICY_RR] = "SCHED_RR", [SC_POLICY_EXT] = "SCHED_EXT",
-	};
-
-	return p < SC_ARRAY_SIZE(names) && names[p] ? names[p] : "?";
-}
-
 static void check_sched_class(struct sc_exec *x)
 {
 	for (int i = 0; i < x->nwk; i++) {
@@ -466,7 +455,7 @@ static void check_sched_class(struct sc_exec *x)
 		sc_fail_worker(x, SC_CHECK_SCHED_CLASS, w, SC_NO_CPU,
 			       w->class_bad, 0,
 			       "%s worker ran %s sched_ext's class in %u of %u samples under %s",
-			       policy_name(w->spec->policy),
+			       sc_policy_name(w->spec->policy, true),
 			       w->class_bad_on_ext ? "in" : "outside",
 			       w->class_bad, w->class_samples,
 			       x->scx_ops[0] ? x->scx_ops : "a sched_ext scheduler");

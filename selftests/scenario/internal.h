@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -185,8 +186,9 @@ struct sc_kstats {
 };
 
 int sc_kstats_read(pid_t pid, struct sc_kstats *k);
-/* The kernel's SCHED_* for @p. */
+/* The kernel's SCHED_* for @p, and its name (the kernel's, or the report's). */
 int sc_policy_kernel(enum sc_policy p);
+const char *sc_policy_name(enum sc_policy p, bool kernel);
 __u64 sc_pid_cpu_ns(pid_t pid);
 
 struct sc_exec;

@@ -38,10 +38,6 @@ static const char * const work_names[SC_WORK_NR] = {
 	[SC_WORK_PHASES] = "phases",
 };
 
-static const char * const policy_names[] = {
-	"normal", "batch", "idle", "fifo", "rr",
-};
-
 /* ---- a small JSON writer ------------------------------------------ */
 
 struct js {
@@ -149,8 +145,7 @@ static void write_worker(struct js *j, struct sc_exec *x, struct sc_wk *w)
 	js_int(j, "group", w->group);
 	js_str(j, "work", w->spec->work.type < SC_WORK_NR ?
 	       work_names[w->spec->work.type] : "?");
-	js_str(j, "policy", w->spec->policy <= SC_POLICY_RR ?
-	       policy_names[w->spec->policy] : "?");
+	js_str(j, "policy", sc_policy_name(w->spec->policy, false));
 	js_int(j, "nice", w->spec->nice);
 	js_int(j, "pid", w->pid);
 	js_bool(j, "reported", w->reported);

@@ -179,22 +179,30 @@ static void worker_fail(struct sc_wctx *w, const char *what)
 	_exit(1);
 }
 
+/* Each policy once: the kernel's value, the report's name, the kernel's name. */
+static const struct {
+	int kernel;
+	const char *name, *kernel_name;
+} sc_policies[] = {
+	[SC_POLICY_NORMAL] = { SCHED_OTHER, "normal", "SCHED_NORMAL" },
+	[SC_POLICY_BATCH] = { SCHED_BATCH, "batch", "SCHED_BATCH" },
+	[SC_POLICY_IDLE] = { SCHED_IDLE, "idle", "SCHED_IDLE" },
+	[SC_POLICY_FIFO] = { SCHED_FIFO, "fifo", "SCHED_FIFO" },
+	[SC_POLICY_RR] = { SCHED_RR, "rr", "SCHED_RR" },
+	[SC_POLICY_EXT] = { SC_SCHED_EXT, "ext", "SCHED_EXT" },
+};
+
 int sc_policy_kernel(enum sc_policy p)
 {
-	switch (p) {
-	case SC_POLICY_BATCH:
-		return SCHED_BATCH;
-	case SC_POLICY_IDLE:
-		return SCHED_IDLE;
-	case SC_POLICY_FIFO:
-		return SCHED_FIFO;
-	case SC_POLICY_RR:
-		return SCHED_RR;
-	case SC_POLICY_EXT:
-		return SC_SCHED_EXT;
-	default:
-		return SCHED_OTHER;
-	}
+	return p < SC_ARRAY_SIZE(sc_policies) ? sc_policies[p].kernel :
+	       SCHED_OTHER;
+}
+
+const char *sc_policy_name(enum sc_policy p, bool kernel)
+{
+	if (p >= SC_ARRAY_SIZE(sc_policies))
+		return "?";
+	return kernel ? sc_policies[p].kernel_name : sc_policies[p].name;
 }
 
 static void mask_to_cpuset(const struct sc_mask *m, cpu_set_t *set)
