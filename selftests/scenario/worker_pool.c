@@ -443,29 +443,6 @@ static int wait_exit(pid_t pid, int pidfd, __u64 deadline)
 	}
 }
 
-static void kill_now(struct sc_exec *x, const int *idx, int n, __u64 now)
-{
-	__u64 deadline;
-	int fds[SC_MAX_WORKERS];
-
-	for (int i = 0; i < n; i++) {
-		struct sc_wk *w = &x->wk[idx[i]];
-
-		close_window(x, w, now);
-		fds[i] = (int)syscall(SYS_pidfd_open, w->pid, 0);
-		w->killed_at_death = 1;
-		kill(w->pid, SIGKILL);
-	}
-	/* Read each one as a zombie: its slot and schedstat are final then. */
-	deadline = sc_now_ns() + 10000000000ull;
-	for (int i = 0; i < n; i++) {
-		wait_exit(x->wk[idx[i]].pid, fds[i], deadline);
-		if (fds[i] >= 0)
-			close(fds[i]);
-		reap_one(x, &x->wk[idx[i]]);
-	}
-}
-
 /*
  * Stop and collect the live workers of @owner (SC_OWNER_ALL: all) in
  * cgroup @cg (SC_CG_ANY: any). Every worker is asked first (stop flag,
@@ -490,25 +467,21 @@ void sc_collect(struct sc_exec *x, int owner, int cg)
 	if (!n)
 		return;
 	now = sc_now_ns();
-	if (x->scx_down) {
-		kill_now(x, idx, n, now);
-		return;
-	}
 	for (int i = 0; i < n; i++) {
 		struct sc_wk *w = &x->wk[idx[i]];
 		struct sc_slot *s = &x->shm->slots[w->slot];
 
 		close_window(x, w, now);
+		fds[i] = (int)syscall(SYS_pidfd_open, w->pid, 0);
+		if (x->scx_down)
+			continue;	/* no asking: the SIGKILL below */
 		sc_store(&s->stop_ns, now);
 		sc_store(&s->stop, 1);
-	}
-	for (int i = 0; i < n; i++) {
-		fds[i] = (int)syscall(SYS_pidfd_open, x->wk[idx[i]].pid, 0);
 		/* A stopped task cannot run its handler either: continue it. */
-		kill(x->wk[idx[i]].pid, SIGCONT);
-		kill(x->wk[idx[i]].pid, SIGUSR1);
+		kill(w->pid, SIGCONT);
+		kill(w->pid, SIGUSR1);
 	}
-	for (int c = 0; c < x->ncg; c++) {
+	for (int c = 0; c < x->ncg && !x->scx_down; c++) {
 		int used = 0;
 
 		for (int i = 0; i < n; i++)
@@ -528,12 +501,15 @@ void sc_collect(struct sc_exec *x, int owner, int cg)
 			sc_add(&s->gap_epoch, 1);
 		}
 	}
-	deadline = sc_now_ns() + SC_STOP_TIMEOUT_MS * 1000000ull;
+	deadline = x->scx_down ? 0 :
+		   sc_now_ns() + SC_STOP_TIMEOUT_MS * 1000000ull;
 	for (int i = 0; i < n; i++) {
 		struct sc_wk *w = &x->wk[idx[i]];
 
+		/* Read as a zombie: its slot and schedstat are final then. */
 		if (wait_exit(w->pid, fds[i], deadline)) {
-			w->killed = 1;
+			w->killed = !x->scx_down;
+			w->killed_at_death = x->scx_down;
 			kill(w->pid, SIGKILL);
 			wait_exit(w->pid, fds[i], sc_now_ns() + 10000000000ull);
 		}
