@@ -235,6 +235,12 @@ int vm_setup_use(struct vm_setup *s, const struct topology *t,
 	return 0;
 }
 
+/* An option that is 0 (off) or within [lo, hi]. */
+static bool off_or_in(double v, double lo, double hi)
+{
+	return v == 0 || (v >= lo && v <= hi);
+}
+
 int vm_cli_resolve(struct vm_setup *s, bool interactive)
 {
 	struct vm_opts *o = &s->opts;
@@ -280,31 +286,26 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 			 vm_cli.snapshot_window_s);
 		goto bad;
 	}
-	if (vm_cli.watchdog_s != -1 &&
-	    !(vm_cli.watchdog_s == 0 ||
-	      (vm_cli.watchdog_s >= 1 && vm_cli.watchdog_s <= 600))) {
+	if (vm_cli.watchdog_s != -1 && !off_or_in(vm_cli.watchdog_s, 1, 600)) {
 		snprintf(err, sizeof(err),
 			 "bad --watchdog %g: expected 1 to 600 seconds, or 0 for the kernel's own",
 			 vm_cli.watchdog_s);
 		goto bad;
 	}
 	if (vm_cli.hang_timeout_s != -1 &&
-	    !(vm_cli.hang_timeout_s == 0 ||
-	      (vm_cli.hang_timeout_s >= 2 && vm_cli.hang_timeout_s <= 3600))) {
+	    !off_or_in(vm_cli.hang_timeout_s, 2, 3600)) {
 		snprintf(err, sizeof(err),
 			 "bad --hang-timeout %g: expected 2 to 3600 seconds, or 0 to never call the guest hung",
 			 vm_cli.hang_timeout_s);
 		goto bad;
 	}
-	if (!(vm_cli.disk_iops == 0 ||
-	      (vm_cli.disk_iops >= 1 && vm_cli.disk_iops <= 1e7))) {
+	if (!off_or_in(vm_cli.disk_iops, 1, 1e7)) {
 		snprintf(err, sizeof(err),
 			 "bad --disk-iops %g: expected 1 to 10000000 requests per second",
 			 vm_cli.disk_iops);
 		goto bad;
 	}
-	if (!(vm_cli.disk_bps == 0 ||
-	      (vm_cli.disk_bps >= 4096 && vm_cli.disk_bps <= 1e12))) {
+	if (!off_or_in(vm_cli.disk_bps, 4096, 1e12)) {
 		snprintf(err, sizeof(err),
 			 "bad --disk-bps %g: expected 4096 to 1e12 bytes per second",
 			 vm_cli.disk_bps);
