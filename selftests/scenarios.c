@@ -283,6 +283,9 @@ TEST_F_TIMEOUT(engine, io_max_holds, SC_TIMEOUT)
 		EXPECT_LE(limited, IO_MAX_WIOPS * 1.5);
 		EXPECT_GT(free_, limited * 2)
 			TH_LOG("the free writer is no faster: no evidence of a limit");
+		EXPECT_TRUE(r.applied & SC_BIT(SC_CHECK_IO_MAX))
+			TH_LOG("io_max_limit not applied: %s",
+			       r.not_applied[SC_CHECK_IO_MAX]);
 	}
 	sc_result_free(&r);
 }
@@ -529,6 +532,38 @@ TEST_F_TIMEOUT(negative, throttle, SC_TIMEOUT)
 	EXPECT_EQ((int)(0.2 * (1 + self->r.limits.throttle_tol) * 1000 + 0.5),
 		  (int)(d->limit * 1000 + 0.5));
 	EXPECT_GT(d->value, 2 * d->limit);
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, io_weight, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, self->s, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_IO_WEIGHT, "light");
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(-1, d->worker);
+	/* light:heavy declared 1:4; leveled, light gets far more than 1/4. */
+	EXPECT_EQ(25, (int)(d->limit * 100 + 0.5));
+	EXPECT_GT(d->value, d->limit * self->r.limits.io_tol);
+	EXPECT_NE(NULL, strstr(d->text, "of 200 IOPS")) TH_LOG("%s", d->text);
+	all_reported(_metadata, &self->r);
+}
+
+TEST_F_TIMEOUT(negative, io_max, SC_TIMEOUT)
+{
+	const struct sc_detail *d;
+
+	if (!run(_metadata, self->s, &self->r))
+		return;
+	d = fired(_metadata, &self->r, SC_CHECK_IO_MAX, "capped");
+	ASSERT_NE(NULL, d);
+	/* wiops=10 plus the tolerance; lifted, far faster. */
+	EXPECT_EQ((int)(10 * self->r.limits.io_tol * 10 + 0.5),
+		  (int)(d->limit * 10 + 0.5));
+	EXPECT_GT(d->value, 2 * d->limit);
+	EXPECT_NE(NULL, strstr(d->text, "wiops=10")) TH_LOG("%s", d->text);
 	all_reported(_metadata, &self->r);
 }
 

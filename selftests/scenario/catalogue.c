@@ -629,6 +629,46 @@ static const struct sc_scenario sc_mixed_io_cpu = {
 
 SC_CANNED(sc_mixed_io_cpu);
 
+#define IO_SYNC		{ .type = SC_WORK_IO_SYNC }
+
+/*
+ * iocost divides a declared 200 IOPS 1:3 between two writers, while a
+ * third is held to 20 writes/s by io.max on the same disk.
+ */
+static const struct sc_scenario sc_io_shares = {
+	.name = "io_shares",
+	.doc = "io.weight 100:300 under iocost at 200 IOPS, and io.max wiops=20 beside them",
+	.duration_ms = 3000,
+	.purpose = SC_BIT(SC_CHECK_IO_WEIGHT) | SC_BIT(SC_CHECK_IO_MAX),
+	.io_cost = { .iops = 200 },
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "run",
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "light",
+					.io_weight = 100,
+					.workers = { { .count = 1, .work = IO_SYNC } },
+				},
+				{
+					.name = "heavy",
+					.io_weight = 300,
+					.workers = { { .count = 1, .work = IO_SYNC } },
+				},
+				{
+					.name = "capped",
+					.io_max = { .wiops = 20 },
+					.workers = { { .count = 1, .work = IO_SYNC } },
+				},
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_CANNED(sc_io_shares);
+
 static const struct sc_scenario sc_numa_spanning = {
 	.name = "numa_spanning",
 	.doc = "a cgroup straddling two NUMA nodes, LLC-aligned workers, local memory",

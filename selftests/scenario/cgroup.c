@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -184,6 +185,53 @@ int sc_cg_stat(const char *cg, __u64 *usage_us, __u64 *nr_throttled,
 		*nr_throttled = stat_field(buf, "nr_throttled");
 	if (throttled_us)
 		*throttled_us = stat_field(buf, "throttled_usec");
+	return 0;
+}
+
+const char * const sc_io_stat_keys[SC_IO_NR] = {
+	[SC_IO_RBYTES] = "rbytes",
+	[SC_IO_WBYTES] = "wbytes",
+	[SC_IO_RIOS] = "rios",
+	[SC_IO_WIOS] = "wios",
+};
+
+/*
+ * @cg's counters on device @dev from its io.stat ("MAJ:MIN key=value
+ * ..." per device); all zero if it did no IO there.
+ */
+int sc_cg_io_stat(const char *cg, dev_t dev, __u64 io[SC_IO_NR])
+{
+	char buf[4096], want[32];
+	size_t wl;
+
+	memset(io, 0, SC_IO_NR * sizeof(*io));
+	if (sc_cg_read(cg, "io.stat", buf, sizeof(buf)))
+		return -1;
+	wl = (size_t)snprintf(want, sizeof(want), "%u:%u ", major(dev),
+			      minor(dev));
+	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
+		char *end, *save = NULL;
+
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, want, wl))
+			continue;
+		end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		for (char *kv = strtok_r(line + wl, " ", &save); kv;
+		     kv = strtok_r(NULL, " ", &save)) {
+			char *v = strchr(kv, '=');
+
+			if (!v)
+				continue;
+			*v++ = '\0';
+			for (int k = 0; k < SC_IO_NR; k++)
+				if (!strcmp(kv, sc_io_stat_keys[k]))
+					io[k] = strtoull(v, NULL, 10);
+		}
+		break;
+	}
 	return 0;
 }
 

@@ -34,6 +34,8 @@ static const char * const check_names[SC_CHECK_NR] = {
 	[SC_CHECK_SCHED_ALIVE] = "scheduler_alive",
 	[SC_CHECK_SCHED_CLASS] = "sched_class",
 	[SC_CHECK_MEMPOLICY] = "mempolicy",
+	[SC_CHECK_IO_WEIGHT] = "io_weight_ratio",
+	[SC_CHECK_IO_MAX] = "io_max_limit",
 };
 
 const char *sc_check_name(enum sc_check c)
@@ -48,6 +50,7 @@ static const struct sc_limits sc_defaults = {
 	.weight_tol = 2.0,
 	.throttle_tol = 0.5,
 	.throttle_min = 0,
+	.io_tol = 1.5,
 };
 
 static void merge(struct sc_limits *d, const struct sc_limits *s)
@@ -68,6 +71,8 @@ static void merge(struct sc_limits *d, const struct sc_limits *s)
 		d->throttle_tol = s->throttle_tol;
 	if (s->throttle_min)
 		d->throttle_min = s->throttle_min;
+	if (s->io_tol)
+		d->io_tol = s->io_tol;
 }
 
 static void merge_sched(struct sc_limits *d, const struct sc_sched_limits *t,
@@ -120,6 +125,8 @@ static void merge_env(struct sc_limits *d)
 			e.throttle_tol = atof(v);
 		else if (!strcmp(kv, "throttle_min"))
 			e.throttle_min = atof(v);
+		else if (!strcmp(kv, "io_tol"))
+			e.io_tol = atof(v);
 		else if (!strcmp(kv, "off"))
 			e.off = check_bits(v);
 		else if (!strcmp(kv, "force"))
@@ -228,6 +235,7 @@ static unsigned int not_applicable(struct sc_exec *x)
 			 sizeof(r->not_applied[0]),
 			 "no CACHE worker with a memory policy measured its pages");
 	}
+	na |= sc_io_not_applicable(x);
 	if (!x->class_rounds) {
 		na |= SC_BIT(SC_CHECK_SCHED_CLASS);
 		snprintf(r->not_applied[SC_CHECK_SCHED_CLASS],
@@ -239,7 +247,7 @@ static unsigned int not_applicable(struct sc_exec *x)
 
 /* ---- the checks ------------------------------------------------------ */
 
-static void set_step(struct sc_exec *x, unsigned int before, int step)
+void sc_detail_step(struct sc_exec *x, unsigned int before, int step)
 {
 	if (x->r->nr_details > before)
 		snprintf(x->r->details[before].step, SC_NAME_MAX, "%s",
@@ -277,7 +285,7 @@ static void check_not_starved(struct sc_exec *x)
 			       sc_step_name(x, w->min_win_step),
 			       (unsigned long long)w->min_win_cpu_ms,
 			       (unsigned long long)w->fin.units);
-		set_step(x, before, w->min_win_step);
+		sc_detail_step(x, before, w->min_win_step);
 	}
 }
 
@@ -336,7 +344,7 @@ static void check_fairness(struct sc_exec *x)
 			       100 * share(&x->wk[lo]), x->wk[lo].index,
 			       100 * share(&x->wk[hi]), x->wk[hi].index, peers,
 			       spread, x->lim.max_spread);
-		set_step(x, before, x->wk[lo].owner);
+		sc_detail_step(x, before, x->wk[lo].owner);
 	}
 }
 
@@ -354,7 +362,7 @@ static void check_gap(struct sc_exec *x)
 			       "waited %.0f ms on a run queue between two work units (limit %u ms), until %.2f s into the scenario, on CPU %d",
 			       ms, x->lim.max_gap_ms,
 			       (w->fin.max_gap_at_ns - x->t0) / 1e9, w->fin.gap_cpu);
-		set_step(x, before, step_at(x, w->fin.max_gap_at_ns));
+		sc_detail_step(x, before, step_at(x, w->fin.max_gap_at_ns));
 	}
 }
 
@@ -381,7 +389,7 @@ static void check_isolation(struct sc_exec *x)
 				       sc_mask_count(&bad), 0,
 				       "ran on CPU %d (%u CPUs in all) outside its cpuset %s (cpuset epoch %u)",
 				       cpu, sc_mask_count(&bad), allowed, e);
-			set_step(x, before, w->epoch_step[e]);
+			sc_detail_step(x, before, w->epoch_step[e]);
 			break;
 		}
 	}
@@ -412,7 +420,7 @@ static void check_weight(struct sc_exec *x)
 				   "cpu.weight %u:%u (%s:%s) expects %.2fx, measured %.2fx (%.2f vs %.2f CPUs); tolerance x%.2f",
 				   a->weight, b->weight, a->name, b->name, want,
 				   got, ra, rb, x->lim.weight_tol);
-			set_step(x, before, a->owner);
+			sc_detail_step(x, before, a->owner);
 		}
 	}
 }
@@ -440,7 +448,7 @@ static void check_throttle(struct sc_exec *x)
 				   "used only %.2f CPUs under cpu.max %u %u (%.2f CPUs, at least %.2f expected), throttled %llu times",
 				   cpus, c->quota_us, c->period_us, quota, lo,
 				   (unsigned long long)c->acc_throttled);
-		set_step(x, before, c->owner);
+		sc_detail_step(x, before, c->owner);
 	}
 }
 
@@ -459,7 +467,7 @@ static void check_sched_class(struct sc_exec *x)
 			       w->class_bad_on_ext ? "in" : "outside",
 			       w->class_bad, w->class_samples,
 			       x->scx_ops[0] ? x->scx_ops : "a sched_ext scheduler");
-		set_step(x, before, w->class_bad_step);
+		sc_detail_step(x, before, w->class_bad_step);
 	}
 }
 
@@ -472,6 +480,8 @@ static void (*const check_fn[SC_CHECK_NR])(struct sc_exec *x) = {
 	[SC_CHECK_THROTTLE] = check_throttle,
 	[SC_CHECK_SCHED_CLASS] = check_sched_class,
 	[SC_CHECK_MEMPOLICY] = sc_check_mempolicy,
+	[SC_CHECK_IO_WEIGHT] = sc_check_io_weight,
+	[SC_CHECK_IO_MAX] = sc_check_io_max,
 };
 
 void sc_checks_run(struct sc_exec *x)

@@ -183,9 +183,8 @@ static int io_max(struct sc_exec *x, struct sc_cg *c, const struct sc_io_max *m)
 {
 	char lim[160] = "";
 	size_t off = 0;
-	struct stat st;
 
-	if (!x->io.path[0] || stat(x->io.path, &st) || !S_ISBLK(st.st_mode)) {
+	if (!x->io.dev) {
 		sc_harness_fail_cg(x, c->name,
 				   "io.max needs a block device; the IO target is the file \"%s\" (no disk, no loop device)",
 				   x->io.path);
@@ -199,8 +198,8 @@ static int io_max(struct sc_exec *x, struct sc_cg *c, const struct sc_io_max *m)
 		off += snprintf(lim + off, sizeof(lim) - off, " riops=%llu", m->riops);
 	if (m->wiops)
 		snprintf(lim + off, sizeof(lim) - off, " wiops=%llu", m->wiops);
-	return knob(x, c, "io.max", "%u:%u%s", major(st.st_rdev),
-		    minor(st.st_rdev), lim);
+	return knob(x, c, "io.max", "%u:%u%s", major(x->io.dev),
+		    minor(x->io.dev), lim);
 }
 
 int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
@@ -262,6 +261,7 @@ int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner)
 	    mem_knob(x, c, "memory.low", def->memory_low) ||
 	    mem_knob(x, c, "memory.swap.max", def->swap_max))
 		return -1;
+	c->io_weight = def->io_weight;
 	if (def->io_weight &&
 	    knob(x, c, "io.weight", "default %u", def->io_weight))
 		return -1;
@@ -305,7 +305,9 @@ static void hold_begin(struct sc_exec *x, struct sc_step_rec *rec)
 		struct sc_cg *c = &x->cgs[i];
 
 		c->whole_hold = c->alive && !c->frozen &&
-				!sc_cg_stat(c->path, &c->usage0, &c->thr0, NULL);
+				!sc_cg_stat(c->path, &c->usage0, &c->thr0, NULL) &&
+				(!x->io.dev ||
+				 !sc_cg_io_stat(c->path, x->io.dev, c->io0));
 	}
 	sc_hold_windows_open(x);
 }
@@ -336,14 +338,17 @@ static void hold_end(struct sc_exec *x, struct sc_step_rec *rec)
 	sc_windows_close(x);
 	for (int i = 0; i < x->ncg; i++) {
 		struct sc_cg *c = &x->cgs[i];
-		__u64 usage, thr;
+		__u64 usage, thr, io[SC_IO_NR];
 
 		if (!c->whole_hold || !c->alive || c->frozen ||
-		    sc_cg_stat(c->path, &usage, &thr, NULL))
+		    sc_cg_stat(c->path, &usage, &thr, NULL) ||
+		    (x->io.dev && sc_cg_io_stat(c->path, x->io.dev, io)))
 			continue;
 		c->acc_usage_us += usage - c->usage0;
 		c->acc_wall_us += wall;
 		c->acc_throttled += thr - c->thr0;
+		for (int k = 0; x->io.dev && k < SC_IO_NR; k++)
+			c->acc_io[k] += io[k] - c->io0[k];
 	}
 	x->in_hold = 0;
 }
@@ -748,12 +753,15 @@ int sc_run(const struct sc_scenario *s, struct sc_result *r)
 	}
 	rt_ok = !sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &rt);
 	sc_sched_init(x);
-	if (!root_setup(x) && (!sc_scenario_needs_io(s) || !sc_io_setup(x)))
+	if (!root_setup(x) &&
+	    (!sc_scenario_needs_io(s) ||
+	     (!sc_io_setup(x) && !sc_iocost_setup(x))))
 		scenario(x);
 	/* Whatever happened, leave nothing behind and lose no report. */
 	step_teardown(x, SC_OWNER_ALL);
 	sc_progs_kill(x, SC_OWNER_ALL);
 	sc_sched_teardown(x);
+	sc_iocost_teardown(x);
 	sc_io_teardown(x);
 	if (x->root[0])
 		sc_cg_remove_tree(x->root, 5000);

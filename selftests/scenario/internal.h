@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "kselftest.h"		/* __printf */
@@ -113,6 +114,18 @@ int sc_cg_remove_tree(const char *cg, unsigned int timeout_ms);
 void sc_cg_remove_stale(const char *root, const char *prefix);
 int sc_cg_stat(const char *cg, __u64 *usage_us, __u64 *nr_throttled,
 	       __u64 *throttled_us);
+
+/* io.stat counters of one device, in the order of sc_io_stat_keys. */
+enum sc_io_stat {
+	SC_IO_RBYTES,
+	SC_IO_WBYTES,
+	SC_IO_RIOS,
+	SC_IO_WIOS,
+	SC_IO_NR,
+};
+
+extern const char * const sc_io_stat_keys[SC_IO_NR];
+int sc_cg_io_stat(const char *cg, dev_t dev, __u64 io[SC_IO_NR]);
 int sc_cg_effective(const char *cg, struct sc_mask *m);
 int sc_cg_procs(const char *cg, pid_t *pids, int max);
 
@@ -275,10 +288,12 @@ struct sc_cg {
 	struct sc_mask cpus;	/* cpuset.cpus.effective */
 	unsigned int weight;
 	unsigned int quota_us, period_us;
-	/* per-hold accounting for weight and throttle checks */
+	unsigned int io_weight;
+	/* per-hold accounting for weight, throttle and IO checks */
 	int whole_hold;		/* existed, unfrozen, since the hold began */
 	__u64 usage0, thr0;
 	__u64 acc_usage_us, acc_wall_us, acc_throttled;
+	__u64 io0[SC_IO_NR], acc_io[SC_IO_NR];
 	int nr_workers;		/* workers ever placed here */
 };
 
@@ -346,6 +361,8 @@ struct sc_io_target {
 	char path[96];		/* what workers write to */
 	char backing[96];	/* the sparse file on /tmp */
 	int loop_fd;		/* the loop device, -1 if none */
+	dev_t dev;		/* its block device, 0 if a plain file */
+	int iocost;		/* iocost enabled on it (iocost.c) */
 };
 
 /* One scenario run, grouped by who owns each part. */
@@ -428,6 +445,8 @@ void sc_fail_worker(struct sc_exec *x, enum sc_check c, const struct sc_wk *w,
 __printf(6, 7)
 void sc_fail_cg(struct sc_exec *x, enum sc_check c, const char *cg,
 		double value, double limit, const char *fmt, ...);
+/* The details recorded since @before happened in step @step. */
+void sc_detail_step(struct sc_exec *x, unsigned int before, int step);
 int sc_cg_find(struct sc_exec *x, const char *name);
 int sc_cg_create(struct sc_exec *x, const struct sc_cgroup *def, int owner);
 void sc_hold_windows_open(struct sc_exec *x);
@@ -449,10 +468,20 @@ void sc_epoch_end(struct sc_exec *x, struct sc_wk *w,
 int sc_io_setup(struct sc_exec *x);
 void sc_io_teardown(struct sc_exec *x);
 
+/* iocost.c: iocost on the IO device when the scenario sets io_cost. */
+int sc_iocost_setup(struct sc_exec *x);
+void sc_iocost_teardown(struct sc_exec *x);
+
+/* io_checks.c: io.weight shares and io.max limits, from io.stat. */
+unsigned int sc_io_not_applicable(struct sc_exec *x);
+void sc_check_io_weight(struct sc_exec *x);
+void sc_check_io_max(struct sc_exec *x);
+
 /* ops.c */
 int sc_ops_apply(struct sc_exec *x, const struct sc_op *ops, int owner);
 void sc_progs_kill(struct sc_exec *x, int owner);
 int sc_scenario_needs_io(const struct sc_scenario *s);
+int sc_cg_does_io(const struct sc_cgroup *cg);
 
 /* sched.c */
 void sc_sched_init(struct sc_exec *x);

@@ -231,6 +231,85 @@ static const struct sc_scenario sc_neg_throttle = {
 
 SC_NEGATIVE(sc_neg_throttle);
 
+#define IO_SYNC		{ .type = SC_WORK_IO_SYNC }
+
+/* heavy's io.weight is set back to the default behind the executor's back. */
+static const char * const level_weight[] = {
+	"/bin/sh", "-c",
+	"echo 'default 100' > \"$SC_CGROUP_ROOT/heavy/io.weight\"", NULL,
+};
+
+static const struct sc_scenario sc_neg_io_weight = {
+	.name = "neg_io_weight",
+	.doc = "two writers declared at io.weight 100:400 whose weights someone levels",
+	.duration_ms = 3000,
+	.io_cost = { .iops = 200 },
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "light",
+				.io_weight = 100,
+				.workers = { { .count = 1, .work = IO_SYNC } },
+			},
+			{
+				.name = "heavy",
+				.io_weight = 400,
+				.workers = { { .count = 1, .work = IO_SYNC } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "leveled",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "level", .argv = level_weight },
+				{ .kind = SC_OP_WAIT, .tag = "level", .timeout_ms = 20000 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_NEGATIVE(sc_neg_io_weight);
+
+/* capped's io.max is lifted behind the executor's back. */
+static const char * const lift_io_max[] = {
+	"/bin/sh", "-c",
+	"read dev rest < \"$SC_CGROUP_ROOT/capped/io.max\" && echo \"$dev wiops=max\" > \"$SC_CGROUP_ROOT/capped/io.max\"",
+	NULL,
+};
+
+static const struct sc_scenario sc_neg_io_max = {
+	.name = "neg_io_max",
+	.doc = "a writer declared at io.max wiops=10 whose limit someone lifts",
+	.duration_ms = 2000,
+	.backdrop = {
+		.cgroups = (const struct sc_cgroup[]) {
+			{
+				.name = "capped",
+				.io_max = { .wiops = 10 },
+				.workers = { { .count = 1, .work = IO_SYNC } },
+			},
+			{ },
+		},
+	},
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "lifted",
+			.ops = (const struct sc_op[]) {
+				{ .kind = SC_OP_RUN, .tag = "lift", .argv = lift_io_max },
+				{ .kind = SC_OP_WAIT, .tag = "lift", .timeout_ms = 20000 },
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_NEGATIVE(sc_neg_io_max);
+
 static const char * const short_life[] = { "/bin/sleep", "1", NULL };
 
 /* A stand-in scheduler that exits one second into a four-second hold. */

@@ -532,10 +532,9 @@ int sc_ops_apply(struct sc_exec *x, const struct sc_op *ops, int owner)
 	return 0;
 }
 
-static int cg_needs_io(const struct sc_cgroup *cg)
+/* Does a worker group of @cg do IO? */
+int sc_cg_does_io(const struct sc_cgroup *cg)
 {
-	if (io_max_set(&cg->io_max))
-		return 1;
 	for (int g = 0; g < SC_MAX_GROUPS; g++) {
 		const struct sc_work *w = &cg->workers[g].work;
 
@@ -546,6 +545,11 @@ static int cg_needs_io(const struct sc_cgroup *cg)
 				return 1;
 	}
 	return 0;
+}
+
+static int cg_needs_io(const struct sc_cgroup *cg)
+{
+	return io_max_set(&cg->io_max) || sc_cg_does_io(cg);
 }
 
 static int cgs_need_io(const struct sc_cgroup *cgs)
@@ -572,6 +576,8 @@ static int ops_need_io(const struct sc_op *ops)
 
 int sc_scenario_needs_io(const struct sc_scenario *s)
 {
+	if (s->io_cost.iops)
+		return 1;
 	if (cgs_need_io(s->backdrop.cgroups) || ops_need_io(s->backdrop.ops))
 		return 1;
 	for (const struct sc_step *st = s->steps; st && st->name; st++)

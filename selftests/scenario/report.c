@@ -279,6 +279,11 @@ static void write_scenario(FILE *f, struct sc_exec *x)
 		js_num(&j, "cpus_used", c->acc_wall_us ?
 		       (double)c->acc_usage_us / c->acc_wall_us : 0);
 		js_int(&j, "nr_throttled", (long long)c->acc_throttled);
+		js_int(&j, "io_weight", c->io_weight);
+		js_open(&j, "io", '{');
+		for (int k = 0; k < SC_IO_NR; k++)
+			js_int(&j, sc_io_stat_keys[k], (long long)c->acc_io[k]);
+		js_close(&j, '}');
 		js_close(&j, '}');
 	}
 	js_close(&j, ']');

@@ -271,6 +271,8 @@ enum sc_check {
 	SC_CHECK_SCHED_ALIVE,
 	SC_CHECK_SCHED_CLASS,	/* each worker in the class its policy asks for */
 	SC_CHECK_MEMPOLICY,	/* pages where the memory policy asks */
+	SC_CHECK_IO_WEIGHT,	/* IO shares as io.weight sets them */
+	SC_CHECK_IO_MAX,	/* IO rates within io.max */
 	SC_CHECK_NR,
 };
 
@@ -285,6 +287,7 @@ struct sc_limits {
 	double weight_tol;	/* measured/expected within [1/tol, tol] */
 	double throttle_tol;	/* usage at most quota * (1 + tol) */
 	double throttle_min;	/* usage at least quota * min (0: off) */
+	double io_tol;		/* io.weight shares in [1/tol, tol]; io.max * tol */
 };
 
 struct sc_sched_limits {
@@ -299,6 +302,17 @@ struct sc_sched_limits {
 #define SC_NEED_SCHED_BIN	SC_BIT(3)	/* a scheduler to attach */
 #define SC_NEED_KTSTR_DEV	SC_BIT(4)	/* /dev/ktstr, for kernel ops */
 
+/*
+ * The IO device's capacity in iocost's linear model, in 4 KiB requests
+ * per second (reads and writes alike) and bytes per second. Set, the
+ * executor enables iocost on the device with this model and a fixed
+ * rate, so the io.weight of busy sibling cgroups divides exactly this.
+ */
+struct sc_io_cost {
+	unsigned int iops;
+	unsigned long long bps;	/* 0: iops * 64 KiB */
+};
+
 struct sc_scenario {
 	const char *name, *doc;
 	unsigned int duration_ms;
@@ -310,6 +324,7 @@ struct sc_scenario {
 	const struct sc_step *steps;
 	struct sc_limits limits;
 	const struct sc_sched_limits *sched_limits;
+	struct sc_io_cost io_cost;
 };
 
 #define SC_NO_WORKER		(-1)	/* a detail not about one worker */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -48,12 +49,23 @@ static int find_disk(char *path, size_t len)
 	return r;
 }
 
+/* The block device under the IO target, for io.max, iocost, io.stat. */
+static void note_dev(struct sc_exec *x)
+{
+	struct stat st;
+
+	if (!stat(x->io.path, &st) && S_ISBLK(st.st_mode))
+		x->io.dev = st.st_rdev;
+}
+
 int sc_io_setup(struct sc_exec *x)
 {
 	int bfd, ctl, nr, lfd;
 
-	if (!find_disk(x->io.path, sizeof(x->io.path)))
+	if (!find_disk(x->io.path, sizeof(x->io.path))) {
+		note_dev(x);
 		return 0;
+	}
 
 	snprintf(x->io.backing, sizeof(x->io.backing), "/tmp/ktstr-sc-%d.img",
 		 getpid());
@@ -84,6 +96,7 @@ int sc_io_setup(struct sc_exec *x)
 		}
 	}
 	close(bfd);
+	note_dev(x);
 	return 0;
 }
 
