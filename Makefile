@@ -35,7 +35,7 @@ AGENT_SRCS	:= $(wildcard guest/agent/*.c) selftests/lib/scheduler.c selftests/li
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) selftests/lib/kmod_load.c selftests/lib/ktstr_dev.c \
 		   lib/ktstr_fields.c
 
-HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread
+HOST_LIBS	:= -lpopt -lelf -lz -lcrypto -ljson-c -lpthread -lm
 AGENT_LIBS	:= -lbpf -lz -lkmod -lpthread
 CTL_LIBS	:= -lpopt -lkmod
 
@@ -129,6 +129,8 @@ test_gauntlet_batch_SRCS := host/gauntlet/batch.c host/gauntlet/plan.c host/gaun
 			   lib/util.c selftests/lib/file.c
 test_slots_SRCS		:= host/gauntlet/slots.c
 test_build_progress_SRCS := host/kernel/progress.c host/paths.c lib/util.c selftests/lib/file.c
+test_compare_stats_SRCS	:= host/compare/stats.c
+test_compare_plot_SRCS	:= host/compare/plot.c host/compare/stats.c
 test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
 			   lib/util.c selftests/lib/file.c
 

@@ -20,6 +20,8 @@ static const struct {
 	{ "list", cmd_list, "list the default suite's tests and subtests" },
 	{ "gauntlet", cmd_gauntlet,
 	  "run tests x topologies x schedulers, -j VMs at once" },
+	{ "compare", cmd_compare,
+	  "A/B: the same scenarios under two schedulers or kernels, compared" },
 	{ "topo", cmd_topo, "show a topology's CPU layout, or the named presets" },
 	{ "kernel", cmd_kernel, "build, list or locate the kernel under test" },
 	{ "bench", cmd_bench, "measure boot time against a bare reference boot" },
@@ -50,7 +52,7 @@ int main(int argc, const char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	errmsg("unknown command \"%s\"; expected shell, run, list, gauntlet, topo, kernel or bench (see 'ktstr --help')",
+	errmsg("unknown command \"%s\"; expected shell, run, list, gauntlet, compare, topo, kernel or bench (see 'ktstr --help')",
 	       argv[1]);
 	return EXIT_USAGE;
 }

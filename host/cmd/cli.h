@@ -106,6 +106,7 @@ int cmd_shell(int argc, const char **argv);
 int cmd_run(int argc, const char **argv);
 int cmd_list(int argc, const char **argv);
 int cmd_gauntlet(int argc, const char **argv);
+int cmd_compare(int argc, const char **argv);
 int cmd_topo(int argc, const char **argv);
 int cmd_kernel(int argc, const char **argv);
 int cmd_bench(int argc, const char **argv);

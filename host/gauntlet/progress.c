@@ -11,6 +11,8 @@
 void progress_init(struct progress *p, size_t total, double work_s,
 		   unsigned int slots)
 {
+	p->title = NULL;
+	p->items = NULL;
 	p->on = isatty(STDERR_FILENO);
 	p->shown = false;
 	p->total = total;
@@ -60,8 +62,9 @@ void progress_text(const struct progress *p, uint64_t now, char *buf,
 		left = 0;
 	if (left >= 0)
 		progress_duration(left, eta, sizeof(eta));
-	snprintf(buf, len, "gauntlet: %zu/%zu cells, %zu failed%s%s%s",
-		 p->done, p->total, p->failed, left >= 0 ? ", about " : "",
+	snprintf(buf, len, "%s: %zu/%zu %s, %zu failed%s%s%s",
+		 p->title ?: "gauntlet", p->done, p->total, p->items ?: "cells",
+		 p->failed, left >= 0 ? ", about " : "",
 		 left >= 0 ? eta : "", left >= 0 ? " left" : "");
 }
 

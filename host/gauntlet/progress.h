@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct progress {
+	const char *title, *items;	/* "gauntlet", "cells" unless set */
 	bool on;
 	bool shown;
 	size_t total, done, failed;

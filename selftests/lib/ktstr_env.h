@@ -25,6 +25,13 @@
 /* Set by the agent: its event socket (lib/agent_event.h). */
 #define KTSTR_ENV_EVENTS	"KTSTR_EVENTS"
 
+/*
+ * The scenario engine's report in KTSTR_OUTPUT_DIR, and its format:
+ * ktstr compare reads it on the host.
+ */
+#define KTSTR_SCENARIO_REPORT	"scenarios.json"
+#define KTSTR_SCENARIO_FORMAT	"ktstr-scenarios-1"
+
 /* The serial of the guest's virtio-blk disk (/sys/block/vdX/serial). */
 #define KTSTR_DISK_SERIAL	"ktstr-disk"
 

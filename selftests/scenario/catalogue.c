@@ -601,6 +601,29 @@ static const struct sc_scenario sc_futex_fanout = {
 
 SC_CANNED(sc_futex_fanout);
 
+/* After schbench: the request latency benchmark sched_ext authors quote. */
+static const struct sc_scenario sc_requests = {
+	.name = "requests",
+	.doc = "schbench-like: a messenger wakes its workers per request, each serves it; wake latency percentiles",
+	.duration_ms = 3000,
+	.steps = (const struct sc_step[]) {
+		{
+			.name = "run",
+			.cgroups = (const struct sc_cgroup[]) {
+				{
+					.name = "requests",
+					.workers = { { .pct = 200,
+						       .work = { .type = SC_WORK_REQUESTS } } },
+				},
+				{ },
+			},
+		},
+		{ },
+	},
+};
+
+SC_CANNED(sc_requests);
+
 static const struct sc_scenario sc_mixed_io_cpu = {
 	.name = "mixed_io_cpu",
 	.doc = "synchronous writes to a loop device next to CPU spinners",

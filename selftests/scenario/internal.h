@@ -189,6 +189,15 @@ struct sc_shm {
 /* measure.c */
 void sc_lat_record(struct sc_slot *s, __u64 ns);
 __u64 sc_lat_percentile(const struct sc_slot *s, double pct);
+
+/* Wake latencies of several workers together. */
+struct sc_lat_sum {
+	__u64 count, sum_ns, max_ns;
+	__u64 hist[SC_LAT_BUCKETS];
+};
+
+void sc_lat_add(struct sc_lat_sum *m, const struct sc_slot *s);
+__u64 sc_lat_sum_pct(const struct sc_lat_sum *m, double pct);
 int sc_slot_validate(const struct sc_slot *s, unsigned int index, pid_t pid,
 		     unsigned int nr_cpus, char *why, size_t len);
 

@@ -40,25 +40,43 @@ void sc_lat_record(struct sc_slot *s, __u64 ns)
 	sc_store(&s->lat_count, s->lat_count + 1);
 }
 
+void sc_lat_add(struct sc_lat_sum *m, const struct sc_slot *s)
+{
+	for (unsigned int i = 0; i < SC_LAT_BUCKETS; i++)
+		m->hist[i] += s->lat_hist[i];
+	m->count += s->lat_count;
+	m->sum_ns += s->lat_sum_ns;
+	if (s->lat_max_ns > m->max_ns)
+		m->max_ns = s->lat_max_ns;
+}
+
 /* The upper bound of the bucket holding the @pct-th percentile. */
-__u64 sc_lat_percentile(const struct sc_slot *s, double pct)
+__u64 sc_lat_sum_pct(const struct sc_lat_sum *m, double pct)
 {
 	__u64 want, seen = 0;
 
-	if (!s->lat_count)
+	if (!m->count)
 		return 0;
-	want = (__u64)(s->lat_count * pct / 100.0 + 0.999999);
+	want = (__u64)(m->count * pct / 100.0 + 0.999999);
 	if (!want)
 		want = 1;
 	for (unsigned int i = 0; i < SC_LAT_BUCKETS; i++) {
-		seen += s->lat_hist[i];
+		seen += m->hist[i];
 		if (seen >= want) {
 			__u64 up = lat_upper(i);
 
-			return up < s->lat_max_ns ? up : s->lat_max_ns;
+			return up < m->max_ns ? up : m->max_ns;
 		}
 	}
-	return s->lat_max_ns;
+	return m->max_ns;
+}
+
+__u64 sc_lat_percentile(const struct sc_slot *s, double pct)
+{
+	struct sc_lat_sum m = { 0 };
+
+	sc_lat_add(&m, s);
+	return sc_lat_sum_pct(&m, pct);
 }
 
 /*

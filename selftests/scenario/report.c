@@ -36,6 +36,7 @@ static const char * const work_names[SC_WORK_NR] = {
 	[SC_WORK_MUTEX] = "mutex",
 	[SC_WORK_IO_SYNC] = "io_sync",
 	[SC_WORK_PHASES] = "phases",
+	[SC_WORK_REQUESTS] = "requests",
 };
 
 /* ---- a small JSON writer ------------------------------------------ */
@@ -171,7 +172,56 @@ static void write_worker(struct js *j, struct sc_exec *x, struct sc_wk *w)
 		js_int(j, "wakeups", (long long)s->lat_count);
 		js_num(j, "wake_p50_us", sc_lat_percentile(s, 50) / 1e3);
 		js_num(j, "wake_p99_us", sc_lat_percentile(s, 99) / 1e3);
+		js_num(j, "wake_p999_us", sc_lat_percentile(s, 99.9) / 1e3);
 		js_num(j, "wake_max_us", s->lat_max_ns / 1e3);
+	}
+	js_close(j, '}');
+}
+
+/*
+ * What the cgroup's workers did together, for comparisons (ktstr
+ * compare): units, switches, migrations, run-queue wait, the CPU time
+ * spread among them, the longest gap, the wake latencies merged.
+ */
+static void write_cgroup_work(struct js *j, struct sc_exec *x, int cg)
+{
+	struct sc_lat_sum lat = { 0 };
+	__u64 units = 0, csw = 0, migr = 0, slices = 0, gap = 0;
+	double wait_ns = 0, cmin = 0, cmax = 0;
+	int n = 0;
+
+	for (int i = 0; i < x->nwk; i++) {
+		const struct sc_wk *w = &x->wk[i];
+		double cpu = (double)w->k.cpu_ns;
+
+		if (w->cg != cg || !w->collected || !w->valid)
+			continue;
+		units += w->fin.units;
+		csw += w->k.vcsw + w->k.ivcsw;
+		migr += w->k.nr_migrations;
+		slices += w->k.timeslices;
+		wait_ns += (double)w->k.wait_ns;
+		if (w->fin.max_gap_ns > gap)
+			gap = w->fin.max_gap_ns;
+		cmin = n ? (cpu < cmin ? cpu : cmin) : cpu;
+		cmax = n ? (cpu > cmax ? cpu : cmax) : cpu;
+		sc_lat_add(&lat, &w->fin);
+		n++;
+	}
+	js_open(j, "work", '{');
+	js_int(j, "workers", n);
+	js_int(j, "units", (long long)units);
+	js_int(j, "switches", (long long)csw);
+	js_int(j, "migrations", (long long)migr);
+	js_num(j, "runq_wait_ms", wait_ns / 1e6);
+	js_num(j, "delay_per_slice_us", slices ? wait_ns / slices / 1e3 : 0);
+	js_num(j, "cpu_spread", cmin > 0 ? cmax / cmin : 0);
+	js_num(j, "longest_gap_ms", gap / 1e6);
+	js_int(j, "wakeups", (long long)lat.count);
+	if (lat.count) {
+		js_num(j, "wake_p50_us", sc_lat_sum_pct(&lat, 50) / 1e3);
+		js_num(j, "wake_p99_us", sc_lat_sum_pct(&lat, 99) / 1e3);
+		js_num(j, "wake_p999_us", sc_lat_sum_pct(&lat, 99.9) / 1e3);
 	}
 	js_close(j, '}');
 }
@@ -279,6 +329,7 @@ static void write_scenario(FILE *f, struct sc_exec *x)
 		js_num(&j, "cpus_used", c->acc_wall_us ?
 		       (double)c->acc_usage_us / c->acc_wall_us : 0);
 		js_int(&j, "nr_throttled", (long long)c->acc_throttled);
+		write_cgroup_work(&j, x, i);
 		js_int(&j, "io_weight", c->io_weight);
 		js_open(&j, "io", '{');
 		for (int k = 0; k < SC_IO_NR; k++)
@@ -409,12 +460,13 @@ int sc_report_end(void)
 	/* Run directly (no ktstr), the KTAP lines are the whole record. */
 	f = NULL;
 	if (dir && dir[0]) {
-		snprintf(out, sizeof(out), "%s/scenarios.json", dir);
+		snprintf(out, sizeof(out), "%s/%s", dir, KTSTR_SCENARIO_REPORT);
 		f = fopen(out, "we");
 	}
 	uname(&u);
 	if (f) {
-		fprintf(f, "{\n  \"format\": \"ktstr-scenarios-1\",\n  \"program\": ");
+		fprintf(f, "{\n  \"format\": \"%s\",\n  \"program\": ",
+			KTSTR_SCENARIO_FORMAT);
 		js_string(f, prog_name);
 		fprintf(f, ",\n  \"kernel\": ");
 		js_string(f, u.release);

@@ -78,6 +78,7 @@ enum sc_work_type {
 	SC_WORK_MUTEX,		/* contend on a shared mutex of the group */
 	SC_WORK_IO_SYNC,	/* 4 KiB O_DIRECT|O_DSYNC writes (loop device) */
 	SC_WORK_PHASES,		/* cycle through .phases */
+	SC_WORK_REQUESTS,	/* schbench-like: worker 0 wakes the rest per request */
 	SC_WORK_NR,
 };
 
@@ -97,8 +98,8 @@ struct sc_phase {
 /* Parameters left at 0 take the defaults documented in scenarios.rst. */
 struct sc_work {
 	enum sc_work_type type;
-	unsigned int spin;		/* spin blocks per unit */
-	unsigned int sleep_us;		/* MIXED */
+	unsigned int spin;		/* spin blocks per unit (REQUESTS: per request) */
+	unsigned int sleep_us;		/* MIXED; REQUESTS: between rounds */
 	unsigned int on_ms, off_ms;	/* BURSTY */
 	unsigned int cache_kb;		/* CACHE */
 	unsigned int pages;		/* PAGEFAULT */

@@ -114,7 +114,15 @@ static int futex_pingpong(struct sc_wctx *w)
 	return 0;
 }
 
-static int fanout(struct sc_wctx *w)
+/*
+ * Worker 0 wakes every other worker of the group and waits (bounded) for
+ * all to answer. FUTEX_FANOUT: an answer is all the work, and worker 0
+ * spins a block between rounds. REQUESTS, after schbench: each woken
+ * worker serves a request (.spin blocks) before answering, and worker 0
+ * sleeps .sleep_us between rounds; every wake latency is recorded, and
+ * a unit is a request served (a round, for worker 0).
+ */
+static int fanout(struct sc_wctx *w, unsigned int serve, unsigned int pause_us)
 {
 	struct sc_chan *c = w->chan;
 	__u32 waiters = c->members - 1, seen = sc_load(&c->gen), a;
@@ -123,7 +131,10 @@ static int fanout(struct sc_wctx *w)
 		if (w->rank == 0) {
 			__u64 deadline;
 
-			sc_spin_block(1);
+			if (pause_us)
+				sc_sleep_ns(pause_us * 1000ull);
+			else
+				sc_spin_block(1);
 			sc_store(&c->acks, 0);
 			sc_store(&c->ts, sc_now_ns());
 			sc_add(&c->gen, 1);
@@ -141,6 +152,7 @@ static int fanout(struct sc_wctx *w)
 			break;
 		seen = sc_load(&c->gen);
 		woke(w);
+		sc_spin_block(serve);
 		if (sc_add(&c->acks, 1) == waiters)
 			sc_futex_wake(&c->acks, 1);
 		sc_unit_done(w);
@@ -187,7 +199,10 @@ int sc_work_ipc(struct sc_wctx *w)
 	case SC_WORK_FUTEX_PINGPONG:
 		return futex_pingpong(w);
 	case SC_WORK_FUTEX_FANOUT:
-		return fanout(w);
+		return fanout(w, 0, 0);
+	case SC_WORK_REQUESTS:
+		return fanout(w, w->spec->work.spin ? w->spec->work.spin : 2,
+			      w->spec->work.sleep_us ? w->spec->work.sleep_us : 1000);
 	case SC_WORK_MUTEX:
 		return mutex_contend(w);
 	default:

@@ -34,7 +34,8 @@ static int pair_type(enum sc_work_type t)
 
 static int group_type(enum sc_work_type t)
 {
-	return t == SC_WORK_FUTEX_FANOUT || t == SC_WORK_MUTEX;
+	return t == SC_WORK_FUTEX_FANOUT || t == SC_WORK_MUTEX ||
+	       t == SC_WORK_REQUESTS;
 }
 
 /* Returns 1 and fills @m if the worker gets an affinity of its own. */
@@ -104,7 +105,8 @@ static unsigned int group_count(struct sc_exec *x, int cg,
 		return 0;
 	if (pair_type(spec->work.type) && n % 2)
 		n++;
-	if (spec->work.type == SC_WORK_FUTEX_FANOUT && n < 2)
+	if ((spec->work.type == SC_WORK_FUTEX_FANOUT ||
+	     spec->work.type == SC_WORK_REQUESTS) && n < 2)
 		n = 2;
 	return n;
 }

@@ -269,6 +269,7 @@ void sc_worker_main(struct sc_exec *x, struct sc_wctx *w, const char *cg,
 	case SC_WORK_FUTEX_PINGPONG:
 	case SC_WORK_FUTEX_FANOUT:
 	case SC_WORK_MUTEX:
+	case SC_WORK_REQUESTS:
 		r = sc_work_ipc(w);
 		break;
 	case SC_WORK_FORK_CHURN:
