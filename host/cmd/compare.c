@@ -193,8 +193,9 @@ static int scenario_args(struct compare *c)
 	char err[512], sub[HARNESS_NAME_MAX];
 	int r = -1;
 
-	for (const char * const *d = default_scenarios; !c->scenarios.n && *d; d++)
-		strlist_push(&c->scenarios, *d);
+	if (!c->scenarios.n)
+		for (const char * const *d = default_scenarios; *d; d++)
+			strlist_push(&c->scenarios, *d);
 	if (suite_list_program(c->prog, &l, err, sizeof(err))) {
 		errmsg("compare: %s", err);
 		return -1;
@@ -405,8 +406,11 @@ int cmd_compare(int argc, const char **argv)
 		       c->out, strerror(errno));
 		goto out;
 	}
-	printf("# ktstr compare: topology %s, accel %s, results in %s\n",
+	printf("# ktstr compare: topology %s, accel %s, results in %s\n# scenarios:",
 	       c->ctx.topology, c->ctx.accel, c->out);
+	for (size_t i = 0; i < c->scenarios.n; i++)
+		printf(" %s", c->scenarios.v[i]);
+	printf("\n");
 	fflush(stdout);
 	sig = run_rounds(c, runs);
 	status = 0;

@@ -15,13 +15,15 @@
 
 #include "compare/stats.h"
 
-/* Continued-fraction limits: about sqrt(a) terms are needed near x = a/(a+b). */
+/* Continued fraction: about sqrt(a) terms are needed near x = a / (a + b). */
 #define CF_MAX_ITER	200000
 #define CF_EPS		(DBL_EPSILON / 2)
-#define CF_TINY		1e-300
+#define CF_TINY		(DBL_MIN / DBL_EPSILON)
 
-/* Above this df, near the centre the t tail comes from its expansion in 1/df. */
-#define T_DF_ASYM	1e7
+/* Above this df, near the centre, the t tail is its expansion in 1 / df. */
+#define T_DF_ASYM	100000
+/* y = 1 - x below this would cost I_x(a, 1/2) about eps / y. */
+#define T_Y_SMALL	0.00001
 
 static int cmp_double(const void *pa, const void *pb)
 {
@@ -90,13 +92,17 @@ void stats_describe(const double *v, size_t n, struct sample_stats *out)
 	free(s);
 }
 
-/* The remainder of Stirling's series: lgamma(x) - (x-1/2)ln x + x - ln(2 pi)/2. */
+/*
+ * lgamma(x) less the head of Stirling's series, (x - 1/2) ln x - x +
+ * ln(2 pi) / 2: the rest of the series, to 1e-15 for x >= 10.
+ */
 static double stirling_rest(double x)
 {
 	double r = 1 / x, r2 = r * r;
 
 	return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 -
-		    r2 * (1.0 / 1680 - r2 / 1188))));
+		    r2 * (1.0 / 1680 - r2 * (1.0 / 1188 -
+		    r2 * 691.0 / 360360)))));
 }
 
 /*
@@ -123,20 +129,12 @@ static double log_beta(double a, double b)
  * Continued fraction of I_x(a, b) without its prefactor, by the modified
  * Lentz method; converges quickly for x < (a + 1) / (a + b + 2).
  */
-static double beta_cf(double a, double b, double x, double y)
+static double beta_cf(double a, double b, double x)
 {
 	double c = 1, d, f, delta, num;
 	int m;
 
-	/*
-	 * The first denominator, 1 - (a + b) x / (a + 1), is tiny for large a
-	 * and x near 1 (the t tail at large df); written with y it cancels
-	 * nothing.
-	 */
-	if (x < 0.5)
-		d = 1 - (a + b) * x / (a + 1);
-	else
-		d = (1 - b + (a + b) * y) / (a + 1);
+	d = 1 - (a + b) * x / (a + 1);
 	if (fabs(d) < CF_TINY)
 		d = CF_TINY;
 	d = 1 / d;
@@ -188,7 +186,7 @@ static double ibeta_cf(double a, double b, double x, double y)
 	lx = x < 0.5 ? log(x) : log1p(-y);
 	ly = y < 0.5 ? log(y) : log1p(-x);
 	lx = a * lx + b * ly - log_beta(a, b);
-	return exp(lx) * beta_cf(a, b, x, y) / a;
+	return exp(lx) * beta_cf(a, b, x) / a;
 }
 
 /* Regularized incomplete beta: each side of the symmetry where it converges. */
@@ -201,8 +199,8 @@ static double ibeta(double a, double b, double x, double y)
 
 /*
  * The normal tail plus the first two terms of the t tail's expansion in
- * 1/df. For df > 1e7 and t^2 < 1e-5 df (where the continued fractions
- * lose digits to x being so close to 1) the next term is below 1e-18.
+ * 1/df. For df > 1e5 and t^2 < 1e-5 df (where the continued fractions
+ * lose digits to x being so close to 1) the next term is below 1e-16.
  */
 static double t_tail_asym(double t, double df)
 {
@@ -221,20 +219,21 @@ static double t_upper_tail(double t, double df)
 	if (isinf(t))
 		return 0;
 	r = t * t;
-	if (isinf(r))		/* the tail is below DBL_MIN */
-		return 0;
+	if (isinf(r))	/* x < df / 1e308: I_x(a, 1/2) is its first term */
+		return 0.5 * exp(a * (log(df) - 2 * log(t)) - log_beta(a, 0.5)) / a;
 	x = df / (df + r);
 	y = r / (df + r);
-	if (df > T_DF_ASYM && y < 1e-5)
-		return t_tail_asym(t, df);
 	/*
-	 * Large df and modest t put x within 1e-5 of 1, where the fraction
-	 * for I_x(a, 1/2) loses about eps / y of its precision. The other
-	 * side of the symmetry only loses eps absolute, which is the better
-	 * deal while the tail is larger than y (a y < -ln y, roughly).
+	 * Large df or small t put x within 1e-5 of 1, where the fraction for
+	 * I_x(a, 1/2) loses about eps / y of its precision: there, take the
+	 * other side of the symmetry (which only loses eps absolute, and the
+	 * tail is then above 0.15) or for large df the expansion.
 	 */
-	if (y < 1e-5 && a * y < -log(y))
+	if (y < T_Y_SMALL) {
+		if (df > T_DF_ASYM)
+			return t_tail_asym(t, df);
 		return 0.5 * (1 - ibeta_cf(0.5, a, y, x));
+	}
 	return 0.5 * ibeta(a, 0.5, x, y);
 }
 
@@ -332,7 +331,7 @@ enum cmp_verdict cmp_verdict(const struct welch *w, int higher_better,
 	/* NaN p or rel compares false: no verdict without evidence. */
 	if (!(w->p < alpha) || !(fabs(w->rel) >= min_rel) || w->diff == 0)
 		return CMP_SAME;
-	if ((w->diff > 0) == !!higher_better)
+	if (higher_better ? w->diff > 0 : w->diff < 0)
 		return CMP_BETTER;
 	return CMP_WORSE;
 }

@@ -790,6 +790,65 @@ check "ktstr run: a scheduler failing mid-program names the subtest and counts t
 	      grep -q "^# [1-5] of 5 subtests did not run because of it" "$work/out" &&
 	      grep -q "^# Totals: pass:0 fail:1" "$work/out"'
 
+# --- ktstr compare: A/B, baselines, one-line errors -----------------------
+compare_error() {
+	"$K" compare --accel "$ACCEL" "$@" >"$work/out" 2>"$work/err"; rc=$?
+}
+compare_error --a eevdf
+check "bad input: compare without side B says to give --b or --save-baseline" \
+	names_error 'no side B: give --b'
+compare_error --a eevdf --b eevdf --runs 1
+check "bad input: compare --runs 1 (a t-test needs two)" names_error 'bad --runs 1'
+compare_error --a eevdf --b eevdf --scenario nosuch
+check "bad input: compare --scenario nosuch names it and points to ktstr list" \
+	names_error 'no canned scenario "nosuch"; see ktstr list'
+compare_error --baseline base --a eevdf --b eevdf
+check "bad input: compare --baseline with --a" names_error '--baseline base is side A'
+compare_error --a eevdf --b eevdf --save-baseline ../x
+check "bad input: compare --save-baseline ../x" names_error 'bad baseline name "../x"'
+
+rm -rf "$work/cmp"
+XDG_CACHE_HOME="$work/xdg-cmp" "$K" compare --kernel "$kpath" --accel "$ACCEL" \
+	--a eevdf --b scx_simple --runs 2 --scenario requests -o "$work/cmp" \
+	>"$work/out" 2>"$work/err"
+rc=$?
+check "compare eevdf vs scx_simple, 2 runs: interleaved A B A B, a verdict per metric, compare.json, an SVG per series, the page" \
+	eval 'test "$rc" -eq 0 -o "$rc" -eq 1 &&
+	      [ "$(grep "^# run " "$work/out" | cut -c7-9 | tr -d "\n")" = "1 A1 B2 A2 B" ] &&
+	      grep -qE "^  requests/requests/wake_p99 +us .* (same|better|worse)\$" "$work/out" &&
+	      grep -qE "^  requests/requests/throughput +units/s " "$work/out" &&
+	      jq -e ".format == \"ktstr-compare-1\" and .a.scheduler == \"eevdf\" and
+		     .b.scheduler == \"scx_simple\" and .a.runs == 2 and .b.runs == 2 and
+		     ([.series[] | select(.metric == \"wake_p99\" and .a.n == 2 and .b.n == 2)] | length) == 1 and
+		     (.series | length) >= 8 and
+		     all(.series[]; .verdict | test(\"^(same|better|worse|higher|lower)\$\"))" \
+		"$work/cmp/compare.json" >/dev/null &&
+	      [ "$(ls "$work/cmp/plots" | grep -c "\.svg\$")" -eq "$(jq ".series | length" "$work/cmp/compare.json")" ] &&
+	      python3 -c "import sys, xml.etree.ElementTree as E; [E.parse(f) for f in sys.argv[1:]]" "$work/cmp/plots/"*.svg &&
+	      grep -q "plots/requests.requests.wake_p99.svg" "$work/cmp/index.html" &&
+	      [ -f "$work/cmp/runs/B-02/scenarios.json" ]'
+
+rm -rf "$work/cmp"
+XDG_CACHE_HOME="$work/xdg-cmp" "$K" compare --kernel "$kpath" --accel "$ACCEL" \
+	--a eevdf --runs 2 --save-baseline base -o "$work/cmp" \
+	>"$work/out" 2>"$work/err" &&
+XDG_CACHE_HOME="$work/xdg-cmp" "$K" compare --kernel "$kpath" --accel "$ACCEL" \
+	--baseline base --b eevdf --runs 2 -o "$work/cmp2" \
+	>"$work/out2" 2>>"$work/err"
+rc=$?
+check "compare --save-baseline, then --baseline: the default scenarios, only B boots, compared with the stored A" \
+	eval 'test "$rc" -eq 0 -o "$rc" -eq 1 &&
+	      grep -qx "# scenarios: requests steady pipe_pingpong" "$work/out" &&
+	      jq -e "[.series[] | select(.scenario == \"pipe_pingpong\")] | length > 0" \
+		"$work/xdg-cmp/ktstr/baselines/base.json" >/dev/null &&
+	      [ -f "$work/xdg-cmp/ktstr/baselines/base.json" ] &&
+	      ! grep -q "^# run [0-9]* B" "$work/out" &&
+	      ! grep -q "^# run [0-9]* A" "$work/out2" &&
+	      [ "$(grep -c "^# run [0-9]* B" "$work/out2")" -eq 2 ] &&
+	      grep -q "^# A: eevdf (baseline base)" "$work/out2" &&
+	      jq -e ".a.baseline == \"base\" and .a.runs == 2 and .b.runs == 2" "$work/cmp2/compare.json" >/dev/null'
+rm -rf "$work/cmp" "$work/cmp2" "$work/out2"
+
 check "nothing left behind at the end" eval '! leftovers'
 
 echo "1..$n"
