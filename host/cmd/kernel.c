@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr kernel build|list|path: the cached kernels under test.
+ * ktstr kernel build|list|path [--source DIR]: the cached kernels under
+ * test, built from Debian's source or from a user's git tree.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,11 +12,16 @@
 #include "cmd/cli.h"
 #include "kernel/build.h"
 #include "kernel/cache.h"
+#include "kernel/source.h"
 
 int cmd_kernel(int argc, const char **argv)
 {
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) + 1, verbose = 0;
+	char *source = NULL;
 	struct poptOption table[] = {
+		{ "source", 0, POPT_ARG_STRING, &source, 0,
+		  "build this kernel git tree out of tree instead of Debian's linux-source-6.12",
+		  "DIR" },
 		{ "jobs", 'j', POPT_ARG_INT, &jobs, 0, "parallel make jobs",
 		  "N" },
 		{ "verbose", 'v', POPT_ARG_NONE, &verbose, 0,
@@ -24,6 +31,7 @@ int cmd_kernel(int argc, const char **argv)
 	};
 	poptContext pc = poptGetContext("ktstr kernel", argc, argv, table, 0);
 	struct ktstr_paths paths;
+	struct kernel_source ks;
 	struct kernel_pick k;
 	const char *what;
 	char err[1024];
@@ -50,9 +58,20 @@ int cmd_kernel(int argc, const char **argv)
 		errmsg("%s", err);
 		goto out;
 	}
+	if (source && !strcmp(what, "list")) {
+		errmsg("kernel: --source goes with build or path; list shows every entry");
+		goto out;
+	}
+	/* A tree that cannot be built is bad input: say so before anything starts. */
+	if (source && !strcmp(what, "build") &&
+	    ksource_identify(source, paths.fragment, &ks, err, sizeof(err))) {
+		errmsg("%s", err);
+		goto out;
+	}
 	if (!strcmp(what, "build")) {
 		struct kernel_build_opts o = {
 			.fragment = paths.fragment,
+			.source = source,
 			.jobs = (unsigned int)jobs,
 			.verbose = verbose,
 		};
@@ -62,7 +81,17 @@ int cmd_kernel(int argc, const char **argv)
 		r = kcache_list(stdout);
 	} else if (!strcmp(what, "path")) {
 		/* The build tree of the current kernel, for Kbuild (make kmod). */
-		if (kernel_pick(NULL, paths.fragment, &k, err, sizeof(err))) {
+		if (source && ksource_identify(source, paths.fragment, &ks, err,
+					       sizeof(err))) {
+			errmsg("%s", err);
+			r = EXIT_USAGE;
+		} else if (source && !kcache_entry_complete(ks.key)) {
+			errmsg("kernel: %s at %.12s%s is not built; run 'ktstr kernel build --source %s'",
+			       ks.dir, ks.commit, ks.dirty ? " with changes" : "",
+			       source);
+			r = 1;
+		} else if (kernel_pick(source ? ks.key : NULL, paths.fragment, &k,
+				       err, sizeof(err))) {
 			errmsg("%s", err);
 			r = 1;
 		} else {
@@ -74,6 +103,7 @@ int cmd_kernel(int argc, const char **argv)
 		       what);
 	}
 out:
+	free(source);
 	poptFreeContext(pc);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include "kernel/build.h"
 #include "kernel/cache.h"
 #include "kernel/progress.h"
+#include "kernel/source.h"
 #include "paths.h"
 
 #define CLANG		"clang-16"
@@ -23,6 +24,9 @@ struct build {
 	const struct kernel_build_opts *o;
 	char dir[PATH_MAX];
 	char tree[PATH_MAX + 8];
+	/* Where make runs, and "O=tree" for an out-of-tree build ("" if not). */
+	char src[PATH_MAX];
+	char oarg[PATH_MAX + 16];
 	char log[PATH_MAX + 16];
 	int log_fd;
 	struct build_progress *progress;	/* the step that compiles objects */
@@ -171,21 +175,27 @@ static int extract_source(struct build *b)
 	return 0;
 }
 
+/* "O=tree" for an out-of-tree build, else the end of the argument list. */
+static char *oarg(struct build *b)
+{
+	return b->oarg[0] ? b->oarg : NULL;
+}
+
 static int configure(struct build *b)
 {
-	char *tiny[] = { "make", "tinyconfig", NULL };
-	char *merge[] = { "scripts/kconfig/merge_config.sh", "-m", ".config",
-			  (char *)b->o->fragment, NULL };
-	char *olddef[] = { "make", "olddefconfig", NULL };
-	struct strlist missing = STRLIST_INIT;
 	char config[PATH_MAX + 16];
+	char *tiny[] = { "make", "tinyconfig", oarg(b), NULL };
+	char *merge[] = { "scripts/kconfig/merge_config.sh", "-m", "-O", b->tree,
+			  config, (char *)b->o->fragment, NULL };
+	char *olddef[] = { "make", "olddefconfig", oarg(b), NULL };
+	struct strlist missing = STRLIST_INIT;
 	int n;
 
-	if (run(b, b->tree, "tinyconfig", tiny) ||
-	    run(b, b->tree, "merge", merge) ||
-	    run(b, b->tree, "olddefconfig", olddef))
-		return -1;
 	snprintf(config, sizeof(config), "%s/.config", b->tree);
+	if (run(b, b->src, "tinyconfig", tiny) ||
+	    run(b, b->src, "merge", merge) ||
+	    run(b, b->src, "olddefconfig", olddef))
+		return -1;
 	n = kconfig_verify(b->o->fragment, config, &missing);
 	if (n < 0) {
 		errmsg("cannot read %s or %s", b->o->fragment, config);
@@ -204,11 +214,13 @@ static int configure(struct build *b)
 
 static int compile(struct build *b)
 {
-	char jobs[32];
-	char *kernel[] = { "make", jobs, "bzImage", "modules", NULL };
+	char jobs[32], sched_o[PATH_MAX + 48], btf[PATH_MAX + 32];
+	char *kernel[] = { "make", jobs, "bzImage", "modules", oarg(b), NULL };
+	/* Out of tree, the schedulers go beside the kernel's objects. */
 	char *scheds[] = { "make", jobs, "CC=gcc", "CLANG=" CLANG,
-			   "LLVM_STRIP=llvm-strip-16", NULL };
-	char sched_dir[PATH_MAX + 32];
+			   "LLVM_STRIP=llvm-strip-16", b->oarg[0] ? sched_o : NULL,
+			   btf, NULL };
+	char sched_dir[PATH_MAX + 32], sched_src[PATH_MAX + 32];
 
 	struct build_progress p;
 	unsigned int objects;
@@ -216,10 +228,13 @@ static int compile(struct build *b)
 
 	snprintf(jobs, sizeof(jobs), "-j%u", b->o->jobs);
 	snprintf(sched_dir, sizeof(sched_dir), "%s/tools/sched_ext", b->tree);
+	snprintf(sched_src, sizeof(sched_src), "%s/tools/sched_ext", b->src);
+	snprintf(sched_o, sizeof(sched_o), "O=%s", sched_dir);
+	snprintf(btf, sizeof(btf), "VMLINUX_BTF=%s/vmlinux", b->tree);
 	build_stats_read(&objects, &secs);
 	build_progress_init(&p, now_ns(), objects, secs);
 	b->progress = &p;
-	if (run(b, b->tree, "kernel", kernel)) {
+	if (run(b, b->src, "kernel", kernel)) {
 		b->progress = NULL;
 		return -1;
 	}
@@ -228,7 +243,7 @@ static int compile(struct build *b)
 	if (p.done > objects / 2 &&
 	    build_stats_write(p.done, (now_ns() - p.t0_ns) / 1e9))
 		errmsg("cannot record the build's figures for the next ETA");
-	if (run(b, sched_dir, "schedulers", scheds))
+	if (mkdir_p(sched_dir, 0755) || run(b, sched_src, "schedulers", scheds))
 		return -1;
 	for (int i = 0; kernel_example_scheds[i]; i++) {
 		char bin[PATH_MAX + 64];
@@ -244,15 +259,39 @@ static int compile(struct build *b)
 	return 0;
 }
 
+/* The entry of a source build says which tree, commit and state it is. */
+static int note_source(struct build *b, const struct kernel_source *ks)
+{
+	char path[PATH_MAX + 16], text[PATH_MAX + 128];
+	int n;
+
+	snprintf(path, sizeof(path), "%s/" KERNEL_SOURCE_FILE, b->dir);
+	n = snprintf(text, sizeof(text), "%s\n%s\n%s\n", ks->dir, ks->commit,
+		     ks->dirty ? "dirty" : "clean");
+	if (write_file(path, text, (size_t)n, 0644)) {
+		errmsg("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int kernel_build(const struct kernel_build_opts *o)
 {
-	char key[200], err[512], stamp[PATH_MAX + 32];
+	char key[200], err[1024], stamp[PATH_MAX + 32];
 	struct build b = { .o = o, .log_fd = -1 };
+	struct kernel_source ks;
 	uint64_t t0 = now_ns();
 	int lock, r = -1;
 
-	if (kcache_current_key(o->fragment, key, sizeof(key), err,
-			       sizeof(err))) {
+	if (o->source) {
+		if (ksource_identify(o->source, o->fragment, &ks, err,
+				     sizeof(err))) {
+			errmsg("%s", err);
+			return -1;
+		}
+		snprintf(key, sizeof(key), "%s", ks.key);
+	} else if (kcache_current_key(o->fragment, key, sizeof(key), err,
+				      sizeof(err))) {
 		errmsg("%s", err);
 		return -1;
 	}
@@ -277,9 +316,17 @@ int kernel_build(const struct kernel_build_opts *o)
 		errmsg("cannot write %s: %s", b.log, strerror(errno));
 		goto out;
 	}
-	snprintf(stamp, sizeof(stamp), "%s/linux/Makefile", b.dir);
-	if (access(stamp, F_OK) && extract_source(&b))
-		goto out;
+	if (o->source) {
+		snprintf(b.src, sizeof(b.src), "%s", ks.dir);
+		snprintf(b.oarg, sizeof(b.oarg), "O=%s", b.tree);
+		if (mkdir_p(b.tree, 0755) || note_source(&b, &ks))
+			goto out;
+	} else {
+		snprintf(b.src, sizeof(b.src), "%s", b.tree);
+		snprintf(stamp, sizeof(stamp), "%s/linux/Makefile", b.dir);
+		if (access(stamp, F_OK) && extract_source(&b))
+			goto out;
+	}
 	if (configure(&b) || compile(&b))
 		goto out;
 	snprintf(stamp, sizeof(stamp), "%s/" KERNEL_COMPLETE_STAMP, b.dir);
@@ -287,7 +334,8 @@ int kernel_build(const struct kernel_build_opts *o)
 		errmsg("cannot write %s: %s", stamp, strerror(errno));
 		goto out;
 	}
-	printf("kernel %s built in %.0f s\n", key, (now_ns() - t0) / 1e9);
+	printf("kernel %s built in %.0f s%s%s\n", key, (now_ns() - t0) / 1e9,
+	       o->source ? "; boot it with --kernel " : "", o->source ? key : "");
 	r = 0;
 out:
 	if (b.log_fd >= 0)

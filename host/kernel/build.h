@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * `ktstr kernel build`: build Linux from Debian's linux-source-6.12 with
- * tinyconfig + our fragment, verify the fragment survived olddefconfig,
- * build the example sched_ext schedulers, and store it all in the cache.
+ * `ktstr kernel build`: build Linux from Debian's linux-source-6.12 (or,
+ * out of tree, from a user's git tree: source.h) with tinyconfig + our
+ * fragment, verify the fragment survived olddefconfig, build the example
+ * sched_ext schedulers, and store it all in the cache.
  */
 #ifndef KTSTR_HOST_KERNEL_BUILD_H
 #define KTSTR_HOST_KERNEL_BUILD_H
@@ -11,6 +12,7 @@
 
 struct kernel_build_opts {
 	const char *fragment;	/* config fragment path */
+	const char *source;	/* a user's git tree (source.h), or NULL: Debian's */
 	unsigned int jobs;	/* make -j */
 	int verbose;		/* stream the build output */
 };

@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "kernel/cache.h"
+#include "kernel/source.h"
 #include "paths.h"
 
 #define SCHED_BIN_DIR	"tools/sched_ext/build/bin"
@@ -132,6 +133,23 @@ int kcache_lock(const char *key, bool exclusive)
 	return fd;
 }
 
+/* A source build's tree, commit and state ("source" in its entry). */
+static void print_source(FILE *out, const char *base, const char *name)
+{
+	char path[PATH_MAX + 300], *text, *dir, *commit, *state, *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s/" KERNEL_SOURCE_FILE, base, name);
+	text = read_file(path, PATH_MAX + 128, NULL);
+	if (!text)
+		return;
+	dir = strtok_r(text, "\n", &save);
+	commit = strtok_r(NULL, "\n", &save);
+	state = strtok_r(NULL, "\n", &save);
+	if (dir && commit && state)
+		fprintf(out, " from %s at %.12s (%s)", dir, commit, state);
+	free(text);
+}
+
 int kcache_list(FILE *out)
 {
 	char base[PATH_MAX];
@@ -158,6 +176,7 @@ int kcache_list(FILE *out)
 			if (done && !stat(img, &st))
 				fprintf(out, " bzImage %.1f MiB", st.st_size /
 					1048576.0);
+			print_source(out, base, e->d_name);
 			fputc('\n', out);
 			count++;
 		}
@@ -218,8 +237,15 @@ int kernel_pick(const char *arg, const char *fragment_path,
 		snprintf(tree, sizeof(tree), "%s/linux", dir);
 		return pick_tree(tree, k, err, errlen);
 	}
+	/* A cache entry by its name, as ktstr kernel list shows it. */
+	if (stat(arg, &st) && !strchr(arg, '/') && arg[0] != '.' &&
+	    strlen(arg) < sizeof(key) && kcache_entry_complete(arg)) {
+		kcache_entry_dir(arg, dir, sizeof(dir));
+		snprintf(tree, sizeof(tree), "%s/linux", dir);
+		return pick_tree(tree, k, err, errlen);
+	}
 	if (stat(arg, &st)) {
-		snprintf(err, errlen, "--kernel %s: %s; expected a kernel build tree, bzImage or vmlinux",
+		snprintf(err, errlen, "--kernel %s: %s; expected a kernel build tree, bzImage, vmlinux or a built cache entry (ktstr kernel list)",
 			 arg, strerror(errno));
 		return -1;
 	}

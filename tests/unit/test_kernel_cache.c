@@ -10,6 +10,7 @@
 #include "kselftest_harness.h"
 #include "kernel/build.h"
 #include "kernel/cache.h"
+#include "kernel/source.h"
 #include "strlist.h"
 #include "util.h"
 
@@ -87,6 +88,72 @@ TEST(fragment_verification_lists_what_did_not_survive)
 	unlink(frag);
 	unlink(conf);
 	EXPECT_EQ(-1, kconfig_verify(frag, conf, &missing));
+}
+
+/* A tiny "kernel tree" in git: @dir/Kconfig committed; the fragment beside it. */
+static int sh(const char *fmt, const char *dir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), fmt, dir, dir, dir, dir);
+	return system(cmd);
+}
+
+TEST(source_key_follows_commit_changes_and_fragment)
+{
+	char dir[64], frag[96], err[512] = "";
+	struct kernel_source a, b, c, d, e, f;
+
+	snprintf(dir, sizeof(dir), "/tmp/ktstr-src-test-%d", getpid());
+	snprintf(frag, sizeof(frag), "%s.config", dir);
+	ASSERT_EQ(0, sh("rm -rf %s && mkdir -p %s && cd %s && git init -q && "
+			"echo 'config X' > Kconfig && git add Kconfig && "
+			"git -c user.name=t -c user.email=t@t commit -qm one", dir));
+	ASSERT_EQ(0, write_file(frag, "CONFIG_X=y\n", 11, 0644));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &a, err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_FALSE(a.dirty);
+	EXPECT_EQ(40u, strlen(a.commit));
+	/* NAME-gCOMMIT12-HASH16, the name from the directory. */
+	EXPECT_EQ(0, strncmp(a.key, strrchr(dir, '/') + 1, strlen(strrchr(dir, '/') + 1)));
+	EXPECT_NE(NULL, strstr(a.key, "-g"));
+	EXPECT_EQ(0, strncmp(strstr(a.key, "-g") + 2, a.commit, 12));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &b, err, sizeof(err)));
+	EXPECT_STREQ(a.key, b.key);
+	/* An uncommitted edit: dirty, another key. */
+	ASSERT_EQ(0, sh("echo 'config Y' >> %s/Kconfig", dir));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &c, err, sizeof(err)));
+	EXPECT_TRUE(c.dirty);
+	EXPECT_NE(NULL, strstr(c.key, "-dirty-"));
+	EXPECT_STRNE(a.key, c.key);
+	/* Committed: clean, a new commit, another key again. */
+	ASSERT_EQ(0, sh("cd %s && git -c user.name=t -c user.email=t@t commit -qam two", dir));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &d, err, sizeof(err)));
+	EXPECT_FALSE(d.dirty);
+	EXPECT_STRNE(a.commit, d.commit);
+	EXPECT_STRNE(c.key, d.key);
+	/* A new file git does not ignore counts as a change; its content too. */
+	ASSERT_EQ(0, sh("echo new > %s/added.c", dir));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	EXPECT_TRUE(e.dirty);
+	ASSERT_EQ(0, sh("echo newer > %s/added.c", dir));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &f, err, sizeof(err)));
+	EXPECT_STRNE(e.key, f.key);
+	/* Another fragment, another key. */
+	ASSERT_EQ(0, write_file(frag, "CONFIG_X=n\n", 11, 0644));
+	ASSERT_EQ(0, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	EXPECT_STRNE(e.key, f.key);
+	/* An in-tree build is in the way of O=; not git: said in one line. */
+	ASSERT_EQ(0, sh("touch %s/.config", dir));
+	EXPECT_EQ(-1, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "make mrproper"));
+	ASSERT_EQ(0, sh("rm -f %s/.config && rm -rf %s/.git", dir));
+	EXPECT_EQ(-1, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a git work tree"));
+	EXPECT_EQ(-1, ksource_identify("/", frag, &e, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a kernel source tree"));
+	sh("rm -rf %s", dir);
+	unlink(frag);
 }
 
 TEST_HARNESS_MAIN
