@@ -36,8 +36,8 @@ struct vm_cli {
 	char *expect;		/* --expect VERDICT, or NULL */
 	double disk_iops, disk_bps;	/* the disk's throttle; 0: none */
 	struct strlist includes;
-	/* Every --topology and --scheduler, in order (ktstr gauntlet). */
-	struct strlist topologies, schedulers;
+	/* Every --topology, --scheduler and --kernel, in order (ktstr gauntlet). */
+	struct strlist topologies, schedulers, kernels;
 };
 
 extern struct vm_cli vm_cli;
@@ -46,6 +46,7 @@ extern struct poptOption vm_cli_options[];
 #define VM_CLI_INCLUDE	0x1001
 #define VM_CLI_TOPOLOGY	0x1002
 #define VM_CLI_SCHEDULER	0x1003
+#define VM_CLI_KERNEL	0x1004
 
 /* --scheduler's name for the kernel's own scheduler: no sched_ext one. */
 #define SCHED_KERNEL_DEFAULT	"eevdf"

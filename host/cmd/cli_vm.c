@@ -33,9 +33,9 @@ struct vm_cli vm_cli = {
 };
 
 struct poptOption vm_cli_options[] = {
-	{ "kernel", 'k', POPT_ARG_STRING, &vm_cli.kernel, 0,
-	  "kernel build tree, bzImage or vmlinux (default: the cached build)",
-	  "PATH" },
+	{ "kernel", 'k', POPT_ARG_STRING, &vm_cli.kernel, VM_CLI_KERNEL,
+	  "kernel build tree, bzImage, vmlinux or a cache entry's name (default: the cached build)",
+	  "PATH|NAME" },
 	{ "topology", 't', POPT_ARG_STRING, &vm_cli.topology, VM_CLI_TOPOLOGY,
 	  "CPU topology: a preset name (ktstr topo --presets) or NnLlCcTt (default "
 	  DEFAULT_TOPOLOGY ")", "NAME|SPEC" },
@@ -96,6 +96,10 @@ bool vm_cli_take(poptContext pc, int opt)
 	}
 	if (opt == VM_CLI_SCHEDULER) {
 		strlist_push(&vm_cli.schedulers, vm_cli.scheduler ?: "");
+		return true;
+	}
+	if (opt == VM_CLI_KERNEL) {
+		strlist_push(&vm_cli.kernels, vm_cli.kernel ?: "");
 		return true;
 	}
 	return false;

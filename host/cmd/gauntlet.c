@@ -32,6 +32,8 @@
 #include "gauntlet/slots.h"
 #include "vm/accel.h"
 
+#define GAUNTLET_KERNELS_MAX	8
+
 /* A child's report that is not a cell: its VM's own time, boot and all. */
 #define MSG_VM_OVERHEAD	UINT64_MAX
 
@@ -46,7 +48,11 @@ struct gauntlet {
 	struct suite suite;
 	struct strlist *filters;
 	struct sched_pick *picks;	/* per plan scheduler */
-	struct vm_setup s;
+	/* Per --kernel (one, the default, without): its setup and report. */
+	struct vm_setup ks[GAUNTLET_KERNELS_MAX];
+	struct report_env envs[GAUNTLET_KERNELS_MAX];
+	char releases[GAUNTLET_KERNELS_MAX][128];
+	size_t nk;
 	struct cell_result *res;	/* shared with the children */
 	size_t res_bytes;
 	bool *in_run;			/* this machine's, within the budget */
@@ -62,8 +68,6 @@ struct gauntlet {
 	char dur_path[PATH_MAX];
 	unsigned int printed;		/* KTAP numbers used */
 	int stopping;			/* the signal that stops the run */
-	struct report_env env;
-	char release[128];
 };
 
 /* ---- the plan --------------------------------------------------------- */
@@ -167,7 +171,24 @@ out:
 	return r;
 }
 
-/* Every --scheduler, or eevdf; each once, resolved against the kernel. */
+/* "NAME" of --kernel NAME, or the file name of a path: in the cell names. */
+static void kernel_short(const char *arg, char *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	char *b;
+
+	snprintf(tmp, sizeof(tmp), "%s", arg);
+	while (strlen(tmp) > 1 && tmp[strlen(tmp) - 1] == '/')
+		tmp[strlen(tmp) - 1] = '\0';
+	b = strrchr(tmp, '/');
+	snprintf(buf, len, "%s", b ? b + 1 : tmp);
+}
+
+/*
+ * Every --kernel x every --scheduler (or eevdf), each once, resolved
+ * against its kernel. With several kernels a scheduler is named
+ * SCHED@KERNEL in the cells.
+ */
 static int plan_scheds(struct gauntlet *g, bool shipped)
 {
 	struct strlist def = STRLIST_INIT;
@@ -180,27 +201,49 @@ static int plan_scheds(struct gauntlet *g, bool shipped)
 		strlist_push(&def, SCHED_KERNEL_DEFAULT);
 		args = &def;
 	}
-	p->scheds = calloc(args->n, sizeof(*p->scheds));
-	g->picks = calloc(args->n, sizeof(*g->picks));
+	p->scheds = calloc(args->n * g->nk, sizeof(*p->scheds));
+	g->picks = calloc(args->n * g->nk, sizeof(*g->picks));
 	if (!p->scheds || !g->picks)
 		goto out;
-	for (size_t i = 0; i < args->n; i++) {
-		struct sched_pick *k = &g->picks[p->nscheds];
-		bool dup = false;
+	for (size_t k = 0; k < g->nk; k++) {
+		char kname[NAME_MAX + 1] = "", other[NAME_MAX + 1];
 
-		if (vm_sched_pick(&g->s, args->v[i], k, err, sizeof(err))) {
-			errmsg("gauntlet: %s", err);
-			goto out;
+		if (g->nk > 1)
+			kernel_short(vm_cli.kernels.v[k], kname, sizeof(kname));
+		for (size_t o = 0; g->nk > 1 && o < k; o++) {
+			kernel_short(vm_cli.kernels.v[o], other, sizeof(other));
+			if (!strcmp(kname, other)) {
+				errmsg("gauntlet: --kernel %s and --kernel %s are both named \"%s\" in the cells; give each kernel once, by paths or cache names that differ",
+				       vm_cli.kernels.v[o], vm_cli.kernels.v[k], kname);
+				goto out;
+			}
 		}
-		for (size_t j = 0; j < p->nscheds; j++)
-			dup |= !strcmp(p->scheds[j].name, k->name);
-		if (dup)
-			continue;
-		snprintf(p->scheds[p->nscheds].name,
-			 sizeof(p->scheds[p->nscheds].name), "%s", k->name);
-		/* A boot scheduler is offered through the agent's hand-off. */
-		p->scheds[p->nscheds].to_attach = k->host[0] || shipped;
-		p->nscheds++;
+		for (size_t i = 0; i < args->n; i++) {
+			struct sched_pick *pick = &g->picks[p->nscheds];
+			struct plan_sched *ps = &p->scheds[p->nscheds];
+			bool dup = false;
+
+			if (vm_sched_pick(&g->ks[k], args->v[i], pick, err,
+					  sizeof(err))) {
+				errmsg("gauntlet: %s%s%s", err,
+				       g->nk > 1 ? " on kernel " : "", kname);
+				goto out;
+			}
+			snprintf(ps->name, sizeof(ps->name), "%s%s%.*s",
+				 pick->name, kname[0] ? "@" : "",
+				 (int)(sizeof(ps->name) - strlen(pick->name) - 2),
+				 kname);
+			for (size_t j = 0; j < p->nscheds; j++)
+				dup |= !strcmp(p->scheds[j].name, ps->name);
+			if (dup) {
+				memset(ps, 0, sizeof(*ps));
+				continue;
+			}
+			ps->kernel = (unsigned int)k;
+			/* A boot scheduler is offered through the agent's hand-off. */
+			ps->to_attach = pick->host[0] || shipped;
+			p->nscheds++;
+		}
 	}
 	r = 0;
 out:
@@ -393,7 +436,9 @@ static void run_job(void *ctx, size_t ji, int fd)
 	enum test_result res;
 	double overhead;
 
-	if (!r || vm_setup_use(&g->s, &o->t, o->name, &g->picks[j->sched]))
+	struct vm_setup *s = &g->ks[g->plan.scheds[j->sched].kernel];
+
+	if (!r || vm_setup_use(s, &o->t, o->name, &g->picks[j->sched]))
 		return;
 	for (size_t i = 0; i < j->n; i++) {
 		const struct plan_test *t =
@@ -406,7 +451,7 @@ static void run_job(void *ctx, size_t ji, int fd)
 	}
 	batch_init(&c.b, &g->plan, j, g->res, child_notify, &c);
 	ktap_follow_init(&f, child_line, &c);
-	prog_run(&g->s, g->sel.v[j->item].path, &args,
+	prog_run(s, g->sel.v[j->item].path, &args,
 		 vm_dir(g, j, dir, sizeof(dir)) ? dir : NULL, &f, r);
 	res = prog_result(r, why, sizeof(why));
 	overhead = batch_end(&c.b, r->outcome == VM_INTERRUPTED,
@@ -463,7 +508,8 @@ static void keep_cell(struct gauntlet *g, const struct job *j, size_t cell)
 	}
 	has_dir = j && vm_dir(g, j, dir, sizeof(dir));
 	if (vm_cli.output_dir &&
-	    report_sidecar(vm_cli.output_dir, &g->plan, cell, r, &g->env,
+	    report_sidecar(vm_cli.output_dir, &g->plan, cell, r,
+			   &g->envs[g->plan.scheds[g->plan.cells[cell].sched].kernel],
 			   has_dir ? dir : NULL, err, sizeof(err)))
 		errmsg("gauntlet: %s", err);
 }
@@ -551,18 +597,18 @@ static void run_all(struct gauntlet *g)
 
 /* ---- the command ------------------------------------------------------ */
 
-static void kernel_release(struct gauntlet *g)
+static void kernel_release(const struct vm_setup *s, char *buf, size_t len)
 {
 	char path[PATH_MAX + 40];
 
-	g->release[0] = '\0';
-	if (!g->s.kernel.tree[0])
+	buf[0] = '\0';
+	if (!s->kernel.tree[0])
 		return;
 	snprintf(path, sizeof(path), "%s/include/config/kernel.release",
-		 g->s.kernel.tree);
-	if (read_file_str(path, g->release, sizeof(g->release)))
-		g->release[0] = '\0';
-	rstrip(g->release);
+		 s->kernel.tree);
+	if (read_file_str(path, buf, len))
+		buf[0] = '\0';
+	rstrip(buf);
 }
 
 /* What --budget left: "3 of 26 cells that apply fit, about 1m45s with -j 1". */
@@ -589,7 +635,9 @@ static void print_header(const struct gauntlet *g, const char *shard,
 	printf("\n# -j %u (%s), accel %s, kernel %s\n", g->slots,
 	       pool_pinned(&g->pool) ? "each VM on its own host CPUs" :
 	       "VMs share the host CPUs: fewer CPUs than VMs",
-	       accel_name(g->s.opts.cfg.accel), g->s.kernel.image);
+	       accel_name(g->ks[0].opts.cfg.accel), g->ks[0].kernel.image);
+	for (size_t k = 1; k < g->nk; k++)
+		printf("# kernel %s\n", g->ks[k].kernel.image);
 	if (budget) {
 		char note[200];
 
@@ -701,12 +749,21 @@ int cmd_gauntlet(int argc, const char **argv)
 		status = exit_for_signal(sig);
 		goto out;
 	}
-	/* The base setup; each job then takes its topology and scheduler. */
+	/* A setup per kernel; each job then takes its topology and scheduler. */
 	vm_cli.topology = g->plan.topos[0].spec;
 	vm_cli.scheduler = NULL;
-	if (vm_cli_resolve(&g->s, false))
+	g->nk = vm_cli.kernels.n ? vm_cli.kernels.n : 1;
+	if (g->nk > GAUNTLET_KERNELS_MAX) {
+		errmsg("gauntlet: %zu kernels: at most %d --kernel at once",
+		       g->nk, GAUNTLET_KERNELS_MAX);
 		goto out;
-	shipped = prog_ship_scheduler(&g->s);
+	}
+	for (size_t k = 0; k < g->nk; k++) {
+		vm_cli.kernel = vm_cli.kernels.n ? vm_cli.kernels.v[k] : NULL;
+		if (vm_cli_resolve(&g->ks[k], false))
+			goto out;
+	}
+	shipped = prog_ship_scheduler(&g->ks[0]);
 	if (plan_scheds(g, shipped) || plan_build(&g->plan))
 		goto out;
 	g->slots = jobs_given ? (unsigned int)jobs :
@@ -718,10 +775,11 @@ int cmd_gauntlet(int argc, const char **argv)
 		goto out;
 	/* Durations are per accelerator: settle it only when they matter. */
 	if (!plan_only || budget)
-		vm_choose_accel(&g->s.opts);
+		for (size_t k = 0; k < g->nk; k++)
+			vm_choose_accel(&g->ks[k].opts);
 	paths_cache(DURATIONS_FILE, g->dur_path, sizeof(g->dur_path));
 	if (durations_load(&g->dur, g->dur_path,
-			   accel_name(g->s.opts.cfg.accel)))
+			   accel_name(g->ks[0].opts.cfg.accel)))
 		goto out;
 	est_s = choose(g, first, end, budget_s);
 	if (est_s < 0) {
@@ -749,10 +807,14 @@ int cmd_gauntlet(int argc, const char **argv)
 		errmsg("gauntlet: cannot set up the run: %s", strerror(errno));
 		goto out;
 	}
-	kernel_release(g);
-	g->env = (struct report_env){ .kernel_image = g->s.kernel.image,
-				      .kernel_release = g->release,
-				      .accel = accel_name(g->s.opts.cfg.accel) };
+	for (size_t k = 0; k < g->nk; k++) {
+		kernel_release(&g->ks[k], g->releases[k], sizeof(g->releases[k]));
+		g->envs[k] = (struct report_env){
+			.kernel_image = g->ks[k].kernel.image,
+			.kernel_release = g->releases[k],
+			.accel = accel_name(g->ks[k].opts.cfg.accel),
+		};
+	}
 	print_header(g, shard, budget, est_s, end - first);
 	/* What cannot run on its topology is known now: no VM for it. */
 	for (size_t i = first; i < end; i++) {
@@ -801,7 +863,8 @@ out:
 	durations_free(&g->dur);
 	plan_free(&g->plan);
 	test_args_free(&g->sel, &g->suite, g->filters);
-	vm_setup_free(&g->s);
+	for (size_t k = 0; k < GAUNTLET_KERNELS_MAX; k++)
+		vm_setup_free(&g->ks[k]);
 	strlist_free(&args);
 	poptFreeContext(pc);
 	free(g);

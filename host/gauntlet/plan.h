@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The gauntlet's plan: every (test, topology, scheduler) cell, in a
+ * The gauntlet's plan: every (test, topology, scheduler) cell, where a
+ * scheduler is one on one kernel when several are given, in a
  * fixed order (topology, then scheduler, then test), whether the test
  * applies there, and the share of it one machine runs (--shard K/N).
  * It depends only on the arguments and the suite, never on this host,
@@ -54,7 +55,9 @@ struct plan_topo {
 };
 
 struct plan_sched {
-	char name[NAME_MAX + 1];	/* eevdf, scx_simple, ... */
+	/* eevdf, scx_simple, ...; SCHED@KERNEL with several kernels */
+	char name[NAME_MAX + 1];
+	unsigned int kernel;		/* which --kernel */
 	/* The guest has a scheduler a test can attach or take over. */
 	bool to_attach;
 };

@@ -122,6 +122,7 @@ int ksource_identify(const char *dir, const char *fragment_path,
 		     struct kernel_source *s, char *err, size_t errlen)
 {
 	static const char *const head[] = { "rev-parse", "--verify", "HEAD", NULL };
+	static const char *const top[] = { "rev-parse", "--show-toplevel", NULL };
 	static const char *const diff[] = { "diff", "HEAD", "--binary", NULL };
 	unsigned char d[EVP_MAX_MD_SIZE];
 	char path[PATH_MAX + 16], name[64], hex[17], *frag;
@@ -151,7 +152,12 @@ int ksource_identify(const char *dir, const char *fragment_path,
 			 s->dir);
 		return -1;
 	}
-	if (!git(s->dir, head, NULL, s->commit, sizeof(s->commit)))
+	/* The tree's own repository, not one it happens to sit in. */
+	if (!git(s->dir, top, NULL, path, sizeof(path)))
+		rstrip(path);
+	if (strcmp(path, s->dir))
+		s->commit[0] = '\0';
+	else if (!git(s->dir, head, NULL, s->commit, sizeof(s->commit)))
 		rstrip(s->commit);
 	if (strlen(s->commit) != 40) {
 		snprintf(err, errlen,

@@ -185,6 +185,25 @@ check "gauntlet --plan --budget 2m -j 1 with no durations recorded: a 15 s boot 
 gauntlet_error() {
 	"$K" gauntlet --plan --accel "$ACCEL" "$@" >"$work/out" 2>"$work/err"; rc=$?
 }
+# Kernels by cache name and by path; several make SCHED@KERNEL cells.
+kkey=$(basename "$(dirname "$kpath")")
+"$K" gauntlet --plan --accel "$ACCEL" --kernel "$kkey" --kernel "$kpath/arch/x86/boot/bzImage" \
+	--topology tiny 'scenarios:canned.steady.*' >"$work/out" 2>"$work/err"; rc=$?
+check "gauntlet --plan --kernel NAME --kernel PATH: a scheduler per kernel, named SCHED@KERNEL" \
+	eval 'test "$rc" -eq 0 -a "$(wc -l <"$work/out")" -eq 2 &&
+	      grep -qx "scenarios:canned.steady.passes tiny eevdf@$kkey" "$work/out" &&
+	      grep -qx "scenarios:canned.steady.passes tiny eevdf@bzImage" "$work/out"'
+gauntlet_error --kernel "$kpath" --kernel "$kpath/"
+check "bad input: gauntlet with two kernels of one name" names_error 'are both named "linux"'
+"$K" kernel build --source / >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: kernel build --source of a directory that is no kernel tree" \
+	names_error 'is not a kernel source tree'
+mkdir -p "$work/ksrc" && echo 'config X' >"$work/ksrc/Kconfig"
+"$K" kernel build --source "$work/ksrc" >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: kernel build --source of a tree that is not in git says how to make it one" \
+	names_error 'not a git work tree.*git init'
+rm -rf "$work/ksrc"
+
 gauntlet_error -j 0
 check "bad input: gauntlet -j 0" names_error 'bad -j 0: expected 1 to'
 gauntlet_error --budget 30
