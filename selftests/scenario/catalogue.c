@@ -604,7 +604,7 @@ SC_CANNED(sc_futex_fanout);
 /* After schbench: the request latency benchmark sched_ext authors quote. */
 static const struct sc_scenario sc_requests = {
 	.name = "requests",
-	.doc = "schbench-like: a messenger wakes its workers per request, each serves it; wake latency percentiles",
+	.doc = "schbench-like: a messenger wakes its workers per request; wake latency percentiles",
 	.duration_ms = 3000,
 	.steps = (const struct sc_step[]) {
 		{

@@ -38,7 +38,8 @@ int sc_iocost_setup(struct sc_exec *x)
 	if (!c->iops)
 		return 0;
 	if (!x->io.dev) {
-		sc_harness_fail(x, "io_cost needs a block device; the IO target is the file \"%s\" (no disk, no loop device)",
+		sc_harness_fail(x,
+				"io_cost needs a block device; the IO target is the file \"%s\" (no disk, no loop device)",
 				x->io.path);
 		return -1;
 	}
