@@ -822,7 +822,7 @@ compare_error --a eevdf --b eevdf --scenario nosuch
 check "bad input: compare --scenario nosuch names it and points to ktstr list" \
 	names_error 'no canned scenario "nosuch"; see ktstr list'
 compare_error --baseline base --a eevdf --b eevdf
-check "bad input: compare --baseline with --a" names_error '--baseline base is side A'
+check "bad input: compare --baseline with --a" names_error 'baseline base is side A'
 compare_error --a eevdf --b eevdf --save-baseline ../x
 check "bad input: compare --save-baseline ../x" names_error 'bad baseline name "../x"'
 
