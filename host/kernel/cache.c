@@ -165,7 +165,8 @@ int kcache_list(FILE *out)
 			struct stat st;
 			bool done;
 
-			if (e->d_name[0] == '.' || strstr(e->d_name, ".lock"))
+			if (e->d_name[0] == '.' || strstr(e->d_name, ".lock") ||
+			    e->d_type == DT_REG)
 				continue;
 			done = kcache_entry_complete(e->d_name);
 			snprintf(img, sizeof(img),
