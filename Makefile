@@ -146,7 +146,7 @@ FUZZ_CFLAGS	:= $(filter-out -Wno-format-truncation,$(BASE_CFLAGS)) -Ihost -g -O1
 FUZZ_IMAGE_SRCS	:= tests/fuzz/guest_image.c tests/fuzz/guest_ops.c $(CAPTURE_READ_SRCS)
 FUZZ_DEPS	:= $(wildcard tests/fuzz/*.h host/capture/*.h lib/*.h uapi/linux/*.h)
 FUZZERS		:= $(BUILD)/fuzz/fuzz_guestmem $(BUILD)/fuzz/fuzz_wire \
-		   $(BUILD)/fuzz/gen-guestmem-corpus
+		   $(BUILD)/fuzz/fuzz_report $(BUILD)/fuzz/gen-guestmem-corpus
 
 # Every guest read goes through guestmem_read(): wrapped, the fuzzer counts them.
 $(BUILD)/fuzz/fuzz_guestmem: tests/fuzz/fuzz_guestmem.c tests/fuzz/fuzz_stats.c $(FUZZ_IMAGE_SRCS) \
@@ -157,6 +157,14 @@ $(BUILD)/fuzz/fuzz_guestmem: tests/fuzz/fuzz_guestmem.c tests/fuzz/fuzz_stats.c 
 $(BUILD)/fuzz/fuzz_wire: tests/fuzz/fuzz_wire.c tests/fuzz/fuzz_stats.c lib/wire.c $(FUZZ_DEPS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz
+
+# ktstr compare reads the guest's scenario report: metrics.c and what follows.
+FUZZ_REPORT_SRCS := host/compare/metrics.c host/compare/analysis.c host/compare/stats.c \
+		   host/compare/output.c host/compare/plot.c lib/util.c selftests/lib/file.c
+$(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c tests/fuzz/fuzz_stats.c $(FUZZ_REPORT_SRCS) \
+		$(FUZZ_DEPS) $(wildcard host/compare/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lm
 
 $(BUILD)/fuzz/gen-guestmem-corpus: tests/fuzz/gen_guestmem_corpus.c $(FUZZ_IMAGE_SRCS) $(FUZZ_DEPS)
 	@mkdir -p $(@D)

@@ -10,10 +10,11 @@
 # TARGET is guestmem (the default: snapshots, cold reads, address
 # translation and the layout message against hostile guest memory,
 # tests/fuzz/fuzz_guestmem.c), wire (the wire protocol decoder,
-# tests/fuzz/fuzz_wire.c) or all. Each runs --runs executions (default
-# 1000000), or for --time seconds, from its seed corpus. --short is
-# `make fuzz-short`: every seed once, then 20 s of guestmem and 8 s of
-# wire.
+# tests/fuzz/fuzz_wire.c), report (the scenario report ktstr compare
+# reads, and what it makes of it: tests/fuzz/fuzz_report.c) or all.
+# Each runs --runs executions (default 1000000), or for --time seconds,
+# from its seed corpus. --short is `make fuzz-short`: every seed once,
+# then 20 s of guestmem and 8 s of each other.
 #
 # In build/fuzz/: corpus-TARGET/ keeps the inputs that found new
 # coverage between runs; artifacts-TARGET/ the crash, leak, timeout and
@@ -31,7 +32,7 @@ B=$top/build/fuzz
 runs=1000000 secs="" short=0 targets=()
 
 usage() {
-	echo "usage: fuzz-host.sh [--runs N | --time SECONDS] [guestmem|wire|all]... | --short" >&2
+	echo "usage: fuzz-host.sh [--runs N | --time SECONDS] [guestmem|wire|report|all]... | --short" >&2
 	exit 2
 }
 
@@ -40,15 +41,15 @@ while [ $# -gt 0 ]; do
 	--runs) [ $# -ge 2 ] || usage; runs=$2; secs=""; shift ;;
 	--time) [ $# -ge 2 ] || usage; secs=$2; shift ;;
 	--short) short=1 ;;
-	guestmem|wire) targets+=("$1") ;;
-	all) targets+=(guestmem wire) ;;
+	guestmem|wire|report) targets+=("$1") ;;
+	all) targets+=(guestmem wire report) ;;
 	*) usage ;;
 	esac
 	shift
 done
 case ${secs:-$runs} in ''|*[!0-9]*) usage ;; esac
 [ ${#targets[@]} -gt 0 ] || targets=(guestmem)
-[ $short = 1 ] && targets=(guestmem wire)
+[ $short = 1 ] && targets=(guestmem wire report)
 
 rt=$(clang-16 -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
 if [ ! -e "$rt" ]; then
@@ -64,6 +65,7 @@ seeds_of() {
 	case $1 in
 	guestmem) echo "$B/seeds-guestmem" ;;
 	wire) echo "$top/tests/fuzz/wire" ;;
+	report) echo "$top/tests/fuzz/report" ;;
 	esac
 }
 

@@ -51,14 +51,14 @@ bool cmp_name_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (!n || n >= max)
+	if (!n || n >= max || s[0] == '.')
 		return false;
 	for (; *s; s++)
 		if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
 		    !(*s >= '0' && *s <= '9') && *s != '_' && *s != '-' &&
 		    *s != '.')
 			return false;
-	return s[-n] != '.';
+	return true;
 }
 
 static int push(struct cmp_series *c, int side, double v)
@@ -185,35 +185,39 @@ static int add_cgroup(struct cmp_set *set, int side, const char *scn,
 	return r;
 }
 
-int cmp_add_report(struct cmp_set *set, int side, const char *path,
-		   char *err, size_t errlen)
+int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
+			size_t len, const char *name, char *err, size_t errlen)
 {
-	struct json_object *doc, *scns;
-	size_t len;
-	char *buf = read_file(path, REPORT_MAX_BYTES, &len);
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *doc = NULL, *scns;
 	int r = -1;
 
-	if (!buf) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (!tok || len > REPORT_MAX_BYTES) {
+		snprintf(err, errlen, "%s: %s", name, tok ? "too large" : "out of memory");
+		json_tokener_free(tok);
 		return -1;
 	}
-	doc = json_tokener_parse(buf);
-	free(buf);
+	doc = json_tokener_parse_ex(tok, text, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(doc);
+		doc = NULL;
+	}
+	json_tokener_free(tok);
 	if (!doc || !json_object_is_type(doc, json_type_object) ||
 	    !str(doc, "format") || strcmp(str(doc, "format"), KTSTR_SCENARIO_FORMAT) ||
 	    !json_object_object_get_ex(doc, "scenarios", &scns) ||
 	    !json_object_is_type(scns, json_type_array)) {
 		snprintf(err, errlen,
 			 "%s: not a %s scenario report with a \"scenarios\" array",
-			 path, KTSTR_SCENARIO_FORMAT);
+			 name, KTSTR_SCENARIO_FORMAT);
 		goto out;
 	}
 	for (size_t i = 0; i < json_object_array_length(scns); i++) {
 		struct json_object *s = json_object_array_get_idx(scns, i), *cgs;
-		const char *name = str(s, "name"), *verdict = str(s, "verdict");
+		const char *sname = str(s, "name"), *verdict = str(s, "verdict");
 		double hold_ms = 0;
 
-		if (!name || !cmp_name_ok(name, 64) || !verdict ||
+		if (!sname || !cmp_name_ok(sname, 64) || !verdict ||
 		    !strcmp(verdict, "skip") ||
 		    !json_object_object_get_ex(s, "cgroups", &cgs) ||
 		    !json_object_is_type(cgs, json_type_array))
@@ -222,7 +226,7 @@ int cmp_add_report(struct cmp_set *set, int side, const char *path,
 			set->check_failures[side]++;
 		num(s, "hold_ms", &hold_ms);
 		for (size_t j = 0; j < json_object_array_length(cgs); j++) {
-			if (add_cgroup(set, side, name,
+			if (add_cgroup(set, side, sname,
 				       json_object_array_get_idx(cgs, j), hold_ms)) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
@@ -232,6 +236,22 @@ int cmp_add_report(struct cmp_set *set, int side, const char *path,
 	r = 0;
 out:
 	json_object_put(doc);
+	return r;
+}
+
+int cmp_add_report(struct cmp_set *set, int side, const char *path,
+		   char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = read_file(path, REPORT_MAX_BYTES, &len);
+	int r;
+
+	if (!buf) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = cmp_add_report_text(set, side, buf, len, path, err, errlen);
+	free(buf);
 	return r;
 }
 

@@ -61,6 +61,9 @@ struct cmp_set {
  */
 int cmp_add_report(struct cmp_set *set, int side, const char *path,
 		   char *err, size_t errlen);
+/* The same from @len bytes of report text; @name is for the messages. */
+int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
+			size_t len, const char *name, char *err, size_t errlen);
 /* Add one value to a series, made if new. -1 without memory. */
 int cmp_add_value(struct cmp_set *set, int side, const char *scenario,
 		  const char *cgroup, const struct metric_def *def, double v);
