@@ -114,12 +114,21 @@ static bool run_once(struct compare *c, int k, size_t round)
 	if (!r)
 		return false;
 	snprintf(dir, sizeof(dir), "%s/runs/%c-%02zu", c->out, 'A' + k, round);
+	snprintf(report, sizeof(report), "%s/%s", dir, KTSTR_SCENARIO_REPORT);
+	/* An --output-dir used before must not lend this run an old report. */
+	if (unlink(report) && errno != ENOENT) {
+		printf("# run %zu %c: cannot remove the old %s: %s\n", round,
+		       'A' + k, report, strerror(errno));
+		side->runs++;
+		side->failed++;
+		free(r);
+		return false;
+	}
 	ktap_follow_init(&f, quiet, NULL);
 	prog_run(&c->s[k], c->prog, &c->args, dir, &f, r);
 	res = prog_result(r, why, sizeof(why));
 	c->run_s = (double)(now_ns() - t0) / 1e9;
 	side->runs++;
-	snprintf(report, sizeof(report), "%s/%s", dir, KTSTR_SCENARIO_REPORT);
 	progress_clear(&c->progress);
 	if (r->outcome != VM_EXITED) {
 		side->failed++;
@@ -139,11 +148,20 @@ static bool run_once(struct compare *c, int k, size_t round)
 	return ok;
 }
 
+/* A side whose first CMP_FAILS_STOP runs all failed will not get better. */
+#define CMP_FAILS_STOP	3
+
+static bool side_hopeless(const struct cmp_side *s)
+{
+	return s->runs >= CMP_FAILS_STOP && s->failed == s->runs;
+}
+
 /* A B A B ...; returns a termination signal that stopped it, or 0. */
 static int run_rounds(struct compare *c, int runs)
 {
 	size_t sides = (size_t)c->run[0] + c->run[1];
-	size_t limit = runs ? (size_t)runs : CMP_RUNS_AUTO;
+	bool both = c->run[1] && (c->run[0] || c->ctx.side[0].baseline[0]);
+	size_t limit = runs ? (size_t)runs : both ? CMP_RUNS_AUTO : CMP_RUNS_MIN;
 	struct cmp_params *p = &c->ctx.params;
 
 	progress_init(&c->progress, limit * sides, 0, 1);
@@ -167,9 +185,16 @@ static int run_rounds(struct compare *c, int runs)
 				       c->progress.total);
 				return sig;
 			}
+			if (side_hopeless(&c->ctx.side[k])) {
+				progress_clear(&c->progress);
+				printf("# every run of side %c failed, %zu of %zu: stopping\n",
+				       'A' + k, c->ctx.side[k].failed,
+				       c->ctx.side[k].runs);
+				return 0;
+			}
 		}
 		/* Without --runs the noise says when to stop. */
-		if (!runs && round >= CMP_RUNS_MIN && sides == CMP_SIDES) {
+		if (!runs && both && round >= CMP_RUNS_MIN) {
 			size_t need = cmp_runs_needed(&c->set, p);
 
 			if (need && round >= need) {
@@ -179,8 +204,6 @@ static int run_rounds(struct compare *c, int runs)
 				break;
 			}
 		}
-		if (!runs && round >= CMP_RUNS_MIN && sides == 1)
-			break;
 	}
 	progress_clear(&c->progress);
 	return 0;
@@ -243,11 +266,12 @@ int cmd_compare(int argc, const char **argv)
 		{ "b", 0, POPT_ARG_STRING, NULL, 'B', "side B, the same way",
 		  "SCHED[:ARGS]" },
 		{ "a-kernel", 0, POPT_ARG_STRING, NULL, 'a',
-		  "side A's kernel (default: --kernel, or the cached build)", "PATH" },
+		  "side A's kernel (default: --kernel, or the cached build)",
+		  "PATH|NAME" },
 		{ "b-kernel", 0, POPT_ARG_STRING, NULL, 'b', "side B's kernel",
-		  "PATH" },
+		  "PATH|NAME" },
 		{ "runs", 'n', POPT_ARG_INT, &runs, 0,
-		  "runs per side (default: 5, then as many as the noise asks, up to 20)",
+		  "runs per side (default: 5, then as many as the noise asks, up to 20; 5 when only saving a baseline)",
 		  "N" },
 		{ "scenario", 0, POPT_ARG_STRING, NULL, OPT_SCENARIO,
 		  "a canned scenario to run (repeatable; default: requests, steady, pipe_pingpong)",
@@ -333,8 +357,8 @@ int cmd_compare(int argc, const char **argv)
 		       runs, CMP_RUNS_MAX);
 		goto out;
 	}
-	if (!(alpha > 0 && alpha < 0.5) || !(threshold >= 0 && threshold < 1000)) {
-		errmsg("compare: bad --alpha %g or --threshold %g: expected 0 < alpha < 0.5 and a percentage from 0",
+	if (!(alpha > 0 && alpha < 0.5) || !(threshold > 0 && threshold < 1000)) {
+		errmsg("compare: bad --alpha %g or --threshold %g: expected 0 < alpha < 0.5 and a percentage above 0",
 		       alpha, threshold);
 		goto out;
 	}
@@ -344,9 +368,9 @@ int cmd_compare(int argc, const char **argv)
 		       save && !baseline_name_ok(save) ? save : baseline);
 		goto out;
 	}
-	if (save && baseline && !strcmp(save, baseline)) {
-		errmsg("compare: --save-baseline %s would overwrite the baseline being compared with; pick another name",
-		       save);
+	if (save && baseline) {
+		errmsg("compare: --save-baseline keeps side A's runs, and with --baseline %s side A is not run: drop one",
+		       baseline);
 		goto out;
 	}
 	c->ctx.params.alpha = alpha;
@@ -413,6 +437,8 @@ int cmd_compare(int argc, const char **argv)
 	printf("\n");
 	fflush(stdout);
 	sig = run_rounds(c, runs);
+	for (int k = 0; k < CMP_SIDES; k++)
+		c->ctx.check_failures[k] = c->set.check_failures[k];
 	status = 0;
 	if ((c->run[0] && c->ctx.side[0].runs == c->ctx.side[0].failed) ||
 	    (c->run[1] && c->ctx.side[1].runs == c->ctx.side[1].failed)) {

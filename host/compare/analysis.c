@@ -88,10 +88,9 @@ size_t cmp_runs_needed(const struct cmp_set *set, const struct cmp_params *p)
 		struct sample_stats st[CMP_SIDES];
 		double var = 0, cv;
 
-		if (s->n[0] < 3 || s->n[1] < 3) {
-			free(need);
-			return 0;
-		}
+		/* A series seen in few runs says nothing of the noise yet. */
+		if (s->n[0] < 3 || s->n[1] < 3)
+			continue;
 		for (int k = 0; k < CMP_SIDES; k++) {
 			stats_describe(s->v[k], s->n[k], &st[k]);
 			var += st[k].sd * st[k].sd / CMP_SIDES;
@@ -101,9 +100,9 @@ size_t cmp_runs_needed(const struct cmp_set *set, const struct cmp_params *p)
 		cv = sqrt(var) / fabs(st[0].mean);
 		need[n++] = 2 * z * z * cv * cv / (p->threshold * p->threshold);
 	}
-	if (!n) {
+	if (!n || p->threshold <= 0) {
 		free(need);
-		return 3;
+		return 0;
 	}
 	qsort(need, n, sizeof(*need), by_value);
 	out = (size_t)ceil(need[(size_t)((n - 1) * RUNS_QUANTILE)]);

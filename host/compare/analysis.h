@@ -45,7 +45,8 @@ const char *cmp_row_verdict(const struct cmp_row *r);
  * Runs per side that detect a change of p->threshold at 80 % power for
  * most series (their 80th percentile), from the noise seen so far:
  * 2 (z(1 - alpha/2) + z(0.8))^2 cv^2 / threshold^2, cv the pooled
- * coefficient of variation. 0 until every series has 3 values a side.
+ * coefficient of variation, over the series with 3 values a side or
+ * more; 0 while there are none.
  */
 size_t cmp_runs_needed(const struct cmp_set *set, const struct cmp_params *p);
 

@@ -21,7 +21,7 @@
 
 const struct metric_def metric_defs[] = {
 	{ "throughput", "units/s", METRIC_HIGHER_BETTER,
-	  "work units the cgroup's workers completed per second held" },
+	  "work units the cgroup's workers completed per second of the holds" },
 	{ "wake_p50", "us", METRIC_LOWER_BETTER,
 	  "median wake latency: the waker's stamp to the wakee running" },
 	{ "wake_p99", "us", METRIC_LOWER_BETTER, "99th percentile wake latency" },
@@ -29,12 +29,13 @@ const struct metric_def metric_defs[] = {
 	{ "sched_delay", "us", METRIC_LOWER_BETTER,
 	  "run-queue wait per timeslice (schedstat)" },
 	{ "cpu_spread", "max/min", METRIC_LOWER_BETTER,
-	  "CPU time of the busiest worker over the least busy one" },
+	  "CPU time of the busiest worker over the least busy one (at least 1 ms)" },
 	{ "longest_gap", "ms", METRIC_LOWER_BETTER,
 	  "the longest time a worker went without running" },
-	{ "migrations", "/s", METRIC_NEUTRAL, "CPU migrations per second held" },
+	{ "migrations", "/s", METRIC_NEUTRAL,
+	  "CPU migrations per second of each worker's life, summed" },
 	{ "switches", "/s", METRIC_NEUTRAL,
-	  "context switches (voluntary and not) per second held" },
+	  "context switches (voluntary and not) per second of each worker's life, summed" },
 };
 
 const size_t metric_defs_n = sizeof(metric_defs) / sizeof(metric_defs[0]);
@@ -110,7 +111,10 @@ int cmp_add_value(struct cmp_set *set, int side, const char *scenario,
 	return push(c, side, v);
 }
 
-/* @o's number @key, if it is one and finite and not negative. */
+/* Beyond any count or rate a run produces: sums of it cannot overflow. */
+#define REPORT_VALUE_MAX	1e15
+
+/* @o's number @key, if it is one, in [0, REPORT_VALUE_MAX]. */
 static int num(struct json_object *o, const char *key, double *v)
 {
 	struct json_object *x;
@@ -120,7 +124,7 @@ static int num(struct json_object *o, const char *key, double *v)
 	      json_object_is_type(x, json_type_int)))
 		return 0;
 	*v = json_object_get_double(x);
-	return isfinite(*v) && *v >= 0;
+	return isfinite(*v) && *v >= 0 && *v <= REPORT_VALUE_MAX;
 }
 
 static const char *str(struct json_object *o, const char *key)
@@ -133,55 +137,46 @@ static const char *str(struct json_object *o, const char *key)
 	return json_object_get_string(x);
 }
 
-/* One cgroup's metrics; @hold_ms is the scenario's, for a cgroup never held whole. */
+/* One cgroup's metrics, as the guest summed them up ("work"). */
 static int add_cgroup(struct cmp_set *set, int side, const char *scn,
-		      struct json_object *cg, double hold_ms)
+		      struct json_object *cg)
 {
+	static const struct {
+		const char *field, *metric;
+		bool needs_wakeups, needs_peers;
+	} map[] = {
+		{ "units_per_s", "throughput", false, false },
+		{ "wake_p50_us", "wake_p50", true, false },
+		{ "wake_p99_us", "wake_p99", true, false },
+		{ "wake_p999_us", "wake_p999", true, false },
+		{ "delay_per_slice_us", "sched_delay", false, false },
+		{ "cpu_spread", "cpu_spread", false, true },
+		{ "longest_gap_ms", "longest_gap", false, false },
+		{ "migrations_per_s", "migrations", false, false },
+		{ "switches_per_s", "switches", false, false },
+	};
 	const char *name = str(cg, "name");
 	struct json_object *w;
-	double held_ms, secs, v, workers = 0, wakeups = 0;
+	double v, workers = 0, wakeups = 0, held_s = 0;
 	int r = 0;
 
 	if (!name || !cmp_name_ok(name, 64) ||
 	    !json_object_object_get_ex(cg, "work", &w) ||
 	    !json_object_is_type(w, json_type_object))
 		return 0;
-	if (!num(cg, "held_ms", &held_ms) || held_ms <= 0)
-		held_ms = hold_ms;
-	secs = held_ms / 1000.0;
 	num(w, "workers", &workers);
 	num(w, "wakeups", &wakeups);
-	if (workers < 1 || secs <= 0)
+	num(w, "held_s", &held_s);
+	if (workers < 1 || held_s <= 0)
 		return 0;
-	if (num(w, "units", &v))
-		r |= cmp_add_value(set, side, scn, name, metric_find("throughput"),
-				   v / secs);
-	if (wakeups > 0) {
-		if (num(w, "wake_p50_us", &v))
-			r |= cmp_add_value(set, side, scn, name,
-					   metric_find("wake_p50"), v);
-		if (num(w, "wake_p99_us", &v))
-			r |= cmp_add_value(set, side, scn, name,
-					   metric_find("wake_p99"), v);
-		if (num(w, "wake_p999_us", &v))
-			r |= cmp_add_value(set, side, scn, name,
-					   metric_find("wake_p999"), v);
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if ((map[i].needs_wakeups && wakeups <= 0) ||
+		    (map[i].needs_peers && workers < 2) ||
+		    !num(w, map[i].field, &v))
+			continue;
+		r |= cmp_add_value(set, side, scn, name,
+				   metric_find(map[i].metric), v);
 	}
-	if (num(w, "delay_per_slice_us", &v))
-		r |= cmp_add_value(set, side, scn, name,
-				   metric_find("sched_delay"), v);
-	if (workers >= 2 && num(w, "cpu_spread", &v) && v >= 1)
-		r |= cmp_add_value(set, side, scn, name,
-				   metric_find("cpu_spread"), v);
-	if (num(w, "longest_gap_ms", &v))
-		r |= cmp_add_value(set, side, scn, name,
-				   metric_find("longest_gap"), v);
-	if (num(w, "migrations", &v))
-		r |= cmp_add_value(set, side, scn, name,
-				   metric_find("migrations"), v / secs);
-	if (num(w, "switches", &v))
-		r |= cmp_add_value(set, side, scn, name,
-				   metric_find("switches"), v / secs);
 	return r;
 }
 
@@ -215,8 +210,6 @@ int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
 	for (size_t i = 0; i < json_object_array_length(scns); i++) {
 		struct json_object *s = json_object_array_get_idx(scns, i), *cgs;
 		const char *sname = str(s, "name"), *verdict = str(s, "verdict");
-		double hold_ms = 0;
-
 		if (!sname || !cmp_name_ok(sname, 64) || !verdict ||
 		    !strcmp(verdict, "skip") ||
 		    !json_object_object_get_ex(s, "cgroups", &cgs) ||
@@ -224,10 +217,9 @@ int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
 			continue;
 		if (!strcmp(verdict, "fail"))
 			set->check_failures[side]++;
-		num(s, "hold_ms", &hold_ms);
 		for (size_t j = 0; j < json_object_array_length(cgs); j++) {
 			if (add_cgroup(set, side, sname,
-				       json_object_array_get_idx(cgs, j), hold_ms)) {
+				       json_object_array_get_idx(cgs, j))) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
 			}

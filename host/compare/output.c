@@ -43,6 +43,9 @@ void cmp_print_table(FILE *f, const struct cmp_context *c,
 	fprintf(f, "# runs: A %zu (%zu failed), B %zu (%zu failed); topology %s, accel %s\n",
 		c->side[0].runs, c->side[0].failed, c->side[1].runs,
 		c->side[1].failed, c->topology, c->accel);
+	if (c->check_failures[0] || c->check_failures[1])
+		fprintf(f, "# scenarios whose checks failed (measured all the same): A %zu, B %zu\n",
+			c->check_failures[0], c->check_failures[1]);
 	fprintf(f, "# a change is one when p < %g and it is at least %.1f %%; intervals are %.0f %%\n",
 		c->params.alpha, c->params.threshold * 100, c->params.conf * 100);
 	fprintf(f, "# %-44s %-8s %11s %11s %8s %19s %7s  %s\n", "scenario/cgroup/metric",
@@ -68,6 +71,12 @@ void cmp_print_table(FILE *f, const struct cmp_context *c,
 
 /* ---- compare.json ------------------------------------------------------ */
 
+/* JSON has no infinities: a t of two constant sides is written as null. */
+static struct json_object *jnum(double v)
+{
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
 static struct json_object *side_json(const struct cmp_side *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -87,27 +96,32 @@ static struct json_object *stats_json(const struct sample_stats *st,
 	struct json_object *o = json_object_new_object(), *vals;
 
 	json_object_object_add(o, "n", json_object_new_int64((int64_t)st->n));
-	json_object_object_add(o, "mean", json_object_new_double(st->mean));
-	json_object_object_add(o, "sd", json_object_new_double(st->sd));
-	json_object_object_add(o, "min", json_object_new_double(st->min));
-	json_object_object_add(o, "median", json_object_new_double(st->median));
-	json_object_object_add(o, "max", json_object_new_double(st->max));
+	json_object_object_add(o, "mean", jnum(st->mean));
+	json_object_object_add(o, "sd", jnum(st->sd));
+	json_object_object_add(o, "min", jnum(st->min));
+	json_object_object_add(o, "median", jnum(st->median));
+	json_object_object_add(o, "max", jnum(st->max));
 	vals = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(vals, json_object_new_double(v[i]));
+		json_object_array_add(vals, jnum(v[i]));
 	json_object_object_add(o, "values", vals);
 	return o;
 }
 
-static void plot_name(const struct cmp_row *r, char *buf, size_t len)
+/* plots/NNN-SCENARIO.CGROUP.METRIC.svg: the number keeps names apart. */
+static void plot_name(const struct cmp_analysis *a, const struct cmp_row *r,
+		      char *buf, size_t len)
 {
-	snprintf(buf, len, "plots/%s.svg", r->s->key);
-	for (char *p = buf + 6; *p; p++)
+	int n = snprintf(buf, len, "plots/%03zu-", (size_t)(r - a->rows));
+
+	snprintf(buf + n, len - (size_t)n, "%s.svg", r->s->key);
+	for (char *p = buf + n; *p; p++)
 		if (*p == '/')
 			*p = '.';
 }
 
-static struct json_object *row_json(const struct cmp_row *r)
+static struct json_object *row_json(const struct cmp_analysis *a,
+				    const struct cmp_row *r)
 {
 	struct json_object *o = json_object_new_object();
 	char plot[CMP_KEY_MAX + 16];
@@ -119,16 +133,16 @@ static struct json_object *row_json(const struct cmp_row *r)
 	json_object_object_add(o, "a", stats_json(&r->st[0], r->s->v[0], r->s->n[0]));
 	json_object_object_add(o, "b", stats_json(&r->st[1], r->s->v[1], r->s->n[1]));
 	if (r->v != CMP_TOO_FEW) {
-		json_object_object_add(o, "diff", json_object_new_double(r->w.diff));
-		json_object_object_add(o, "rel", json_object_new_double(r->w.rel));
-		json_object_object_add(o, "ci_lo", json_object_new_double(r->w.ci_lo));
-		json_object_object_add(o, "ci_hi", json_object_new_double(r->w.ci_hi));
-		json_object_object_add(o, "t", json_object_new_double(r->w.t));
-		json_object_object_add(o, "df", json_object_new_double(r->w.df));
-		json_object_object_add(o, "p", json_object_new_double(r->w.p));
+		json_object_object_add(o, "diff", jnum(r->w.diff));
+		json_object_object_add(o, "rel", jnum(r->w.rel));
+		json_object_object_add(o, "ci_lo", jnum(r->w.ci_lo));
+		json_object_object_add(o, "ci_hi", jnum(r->w.ci_hi));
+		json_object_object_add(o, "t", jnum(r->w.t));
+		json_object_object_add(o, "df", jnum(r->w.df));
+		json_object_object_add(o, "p", jnum(r->w.p));
 	}
 	json_object_object_add(o, "verdict", json_object_new_string(cmp_row_verdict(r)));
-	plot_name(r, plot, sizeof(plot));
+	plot_name(a, r, plot, sizeof(plot));
 	json_object_object_add(o, "plot", json_object_new_string(plot));
 	return o;
 }
@@ -144,9 +158,9 @@ static int write_json(const char *path, const struct cmp_context *c,
 	json_object_object_add(o, "b", side_json(&c->side[1]));
 	json_object_object_add(o, "topology", json_object_new_string(c->topology));
 	json_object_object_add(o, "accel", json_object_new_string(c->accel));
-	json_object_object_add(o, "alpha", json_object_new_double(c->params.alpha));
-	json_object_object_add(o, "threshold", json_object_new_double(c->params.threshold));
-	json_object_object_add(o, "confidence", json_object_new_double(c->params.conf));
+	json_object_object_add(o, "alpha", jnum(c->params.alpha));
+	json_object_object_add(o, "threshold", jnum(c->params.threshold));
+	json_object_object_add(o, "confidence", jnum(c->params.conf));
 	sum = json_object_new_object();
 	json_object_object_add(sum, "better", json_object_new_int64((int64_t)a->better));
 	json_object_object_add(sum, "worse", json_object_new_int64((int64_t)a->worse));
@@ -156,7 +170,7 @@ static int write_json(const char *path, const struct cmp_context *c,
 	json_object_object_add(o, "summary", sum);
 	rows = json_object_new_array();
 	for (size_t i = 0; i < a->n; i++)
-		json_object_array_add(rows, row_json(&a->rows[i]));
+		json_object_array_add(rows, row_json(a, &a->rows[i]));
 	json_object_object_add(o, "series", rows);
 	r = json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY);
 	json_object_put(o);
@@ -263,7 +277,7 @@ static int write_page(const char *path, const struct cmp_context *c,
 	for (size_t i = 0; i < a->n; i++) {
 		char name[CMP_KEY_MAX + 16];
 
-		plot_name(&a->rows[i], name, sizeof(name));
+		plot_name(a, &a->rows[i], name, sizeof(name));
 		fprintf(f, "<figure><img src=\"%s\" alt=\"", name);
 		html_text(f, a->rows[i].s->key);
 		fputs("\"></figure>\n", f);
@@ -285,7 +299,8 @@ int cmp_write_results(const char *dir, const struct cmp_context *c,
 	for (size_t i = 0; i < a->n; i++) {
 		char name[CMP_KEY_MAX + 16];
 
-		plot_name(&a->rows[i], name, sizeof(name));
+		plot_name(a, &a->rows[i], name, sizeof(name));
+		errno = 0;
 		if (write_plot(dir, c, &a->rows[i], name)) {
 			snprintf(err, errlen, "%s/%s: %s", dir, name,
 				 errno ? strerror(errno) : "nothing to plot");

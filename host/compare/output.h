@@ -12,6 +12,7 @@
 
 struct cmp_context {
 	struct cmp_side side[CMP_SIDES];
+	size_t check_failures[CMP_SIDES];	/* scenarios that failed a check */
 	struct cmp_params params;
 	char topology[64], accel[16];
 };

@@ -21,10 +21,11 @@
 
 /*
  * Run git -C @dir with @args; its stdout into @md (if not NULL) and the
- * first @len - 1 bytes into @buf (if not NULL). 0 if it exited 0.
+ * first @len - 1 bytes into @buf (if not NULL), NUL-terminated; how many
+ * bytes it wrote in @total (if not NULL). 0 if it exited 0.
  */
-static int git(const char *dir, const char *const *args, EVP_MD_CTX *md,
-	       char *buf, size_t len)
+static int git_out(const char *dir, const char *const *args, EVP_MD_CTX *md,
+		   char *buf, size_t len, unsigned long long *total_out)
 {
 	const char *argv[16] = { "git", "-C", dir };
 	unsigned long long total = 0;
@@ -69,10 +70,18 @@ static int git(const char *dir, const char *const *args, EVP_MD_CTX *md,
 	close(pfd[0]);
 	if (buf && len)
 		buf[have] = '\0';
+	if (total_out)
+		*total_out = total;
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) && !WEXITSTATUS(status) &&
 	       total <= GIT_OUT_MAX ? 0 : -1;
+}
+
+static int git(const char *dir, const char *const *args, EVP_MD_CTX *md,
+	       char *buf, size_t len)
+{
+	return git_out(dir, args, md, buf, len, NULL);
 }
 
 /* Hash every untracked, not ignored file: its name and its bytes. */
@@ -83,14 +92,21 @@ static int hash_untracked(const char *dir, EVP_MD_CTX *md, bool *any)
 	};
 	size_t cap = 1 << 20;
 	char *names = malloc(cap);
+	unsigned long long total;
 	int r = -1;
 
 	if (!names)
 		return -1;
+	errno = 0;
 	/* The list itself bounded: a tree with 1 MiB of new names is not a patch. */
-	if (git(dir, list, NULL, names, cap))
+	if (git_out(dir, list, NULL, names, cap, &total))
 		goto out;
-	for (char *p = names; *p; p += strlen(p) + 1) {
+	/* A cut list would leave files out of the key. */
+	if (total > cap - 1) {
+		errno = E2BIG;
+		goto out;
+	}
+	for (char *p = names; p < names + total && *p; p += strlen(p) + 1) {
 		static const char *hash[] = { "hash-object", "--", NULL, NULL };
 		char oid[80];
 
@@ -100,8 +116,6 @@ static int hash_untracked(const char *dir, EVP_MD_CTX *md, bool *any)
 		if (git(dir, hash, NULL, oid, sizeof(oid)))
 			goto out;
 		EVP_DigestUpdate(md, oid, strlen(oid));
-		if ((size_t)(p - names) + strlen(p) + 2 >= cap)
-			break;
 	}
 	r = 0;
 out:
@@ -123,7 +137,14 @@ int ksource_identify(const char *dir, const char *fragment_path,
 {
 	static const char *const head[] = { "rev-parse", "--verify", "HEAD", NULL };
 	static const char *const top[] = { "rev-parse", "--show-toplevel", NULL };
-	static const char *const diff[] = { "diff", "HEAD", "--binary", NULL };
+	/* The user's diff settings must not change the bytes hashed. */
+	static const char *const diff[] = {
+		"diff", "--no-ext-diff", "--no-textconv", "--no-color", "--binary",
+		"HEAD", NULL,
+	};
+	static const char *const built[] = {
+		".config", "include/config", "arch/x86/include/generated",
+	};
 	unsigned char d[EVP_MAX_MD_SIZE];
 	char path[PATH_MAX + 16], name[64], hex[17], *frag;
 	unsigned int dlen = 0;
@@ -144,13 +165,15 @@ int ksource_identify(const char *dir, const char *fragment_path,
 			 s->dir);
 		return -1;
 	}
-	/* Kbuild refuses an out-of-tree build over an in-tree one. */
-	snprintf(path, sizeof(path), "%s/.config", s->dir);
-	if (!access(path, F_OK)) {
-		snprintf(err, errlen,
-			 "--source %s has an in-tree build (.config); ktstr builds out of tree: run 'make mrproper' in it first",
-			 s->dir);
-		return -1;
+	/* Kbuild refuses an out-of-tree build over an in-tree one: say it now. */
+	for (size_t i = 0; i < sizeof(built) / sizeof(built[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", s->dir, built[i]);
+		if (!access(path, F_OK)) {
+			snprintf(err, errlen,
+				 "--source %s has an in-tree build (%s); ktstr builds out of tree: run 'make mrproper' in it first",
+				 s->dir, built[i]);
+			return -1;
+		}
 	}
 	/* The tree's own repository, not one it happens to sit in. */
 	if (!git(s->dir, top, NULL, path, sizeof(path)))
@@ -194,7 +217,9 @@ int ksource_identify(const char *dir, const char *fragment_path,
 	}
 	EVP_DigestUpdate(md, "\nuntracked\n", 11);
 	if (hash_untracked(s->dir, md, &untracked)) {
-		snprintf(err, errlen, "git ls-files failed in %s", s->dir);
+		snprintf(err, errlen, errno == E2BIG ?
+			 "--source %s has more than 1 MiB of untracked file names; commit or remove them (or ignore them in .gitignore)" :
+			 "git ls-files or hash-object failed in %s", s->dir);
 		goto out;
 	}
 	s->dirty |= untracked;

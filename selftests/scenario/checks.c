@@ -407,7 +407,8 @@ static void check_weight(struct sc_exec *x)
 			unsigned int before = x->r->nr_details;
 			double ra, rb, want, got, q;
 
-			if (!b->weight || !b->acc_wall_us)
+			if (!b->weight || !b->acc_wall_us ||
+			    !sc_held_together(a->acc_wall_us, b->acc_wall_us))
 				continue;
 			ra = (double)a->acc_usage_us / a->acc_wall_us;
 			rb = (double)b->acc_usage_us / b->acc_wall_us;

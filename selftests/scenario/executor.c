@@ -305,9 +305,9 @@ static void hold_begin(struct sc_exec *x, struct sc_step_rec *rec)
 		struct sc_cg *c = &x->cgs[i];
 
 		c->whole_hold = c->alive && !c->frozen &&
-				!sc_cg_stat(c->path, &c->usage0, &c->thr0, NULL) &&
-				(!x->io.dev ||
-				 !sc_cg_io_stat(c->path, x->io.dev, c->io0));
+				!sc_cg_stat(c->path, &c->usage0, &c->thr0, NULL);
+		c->io_hold = c->whole_hold && x->io.dev &&
+			     !sc_cg_io_stat(c->path, x->io.dev, c->io0);
 	}
 	sc_hold_windows_open(x);
 }
@@ -341,13 +341,16 @@ static void hold_end(struct sc_exec *x, struct sc_step_rec *rec)
 		__u64 usage, thr, io[SC_IO_NR];
 
 		if (!c->whole_hold || !c->alive || c->frozen ||
-		    sc_cg_stat(c->path, &usage, &thr, NULL) ||
-		    (x->io.dev && sc_cg_io_stat(c->path, x->io.dev, io)))
+		    sc_cg_stat(c->path, &usage, &thr, NULL))
 			continue;
 		c->acc_usage_us += usage - c->usage0;
 		c->acc_wall_us += wall;
 		c->acc_throttled += thr - c->thr0;
-		for (int k = 0; x->io.dev && k < SC_IO_NR; k++)
+		/* IO over its own holds: a failed read loses the IO, not the CPU. */
+		if (!c->io_hold || sc_cg_io_stat(c->path, x->io.dev, io))
+			continue;
+		c->acc_io_wall_us += wall;
+		for (int k = 0; k < SC_IO_NR; k++)
 			c->acc_io[k] += io[k] - c->io0[k];
 	}
 	x->in_hold = 0;

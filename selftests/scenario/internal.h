@@ -302,7 +302,8 @@ struct sc_cg {
 	int whole_hold;		/* existed, unfrozen, since the hold began */
 	__u64 usage0, thr0;
 	__u64 acc_usage_us, acc_wall_us, acc_throttled;
-	__u64 io0[SC_IO_NR], acc_io[SC_IO_NR];
+	int io_hold;		/* and io.stat read at its start */
+	__u64 io0[SC_IO_NR], acc_io[SC_IO_NR], acc_io_wall_us;
 	int nr_workers;		/* workers ever placed here */
 };
 
@@ -454,6 +455,17 @@ void sc_fail_worker(struct sc_exec *x, enum sc_check c, const struct sc_wk *w,
 __printf(6, 7)
 void sc_fail_cg(struct sc_exec *x, enum sc_check c, const char *cg,
 		double value, double limit, const char *fmt, ...);
+/*
+ * @a and @b lived through the same holds, near enough (2 %) to compare
+ * their rates: a share measured in a hold one of them missed is not one.
+ */
+static inline int sc_held_together(__u64 a_us, __u64 b_us)
+{
+	__u64 hi = a_us > b_us ? a_us : b_us, lo = a_us > b_us ? b_us : a_us;
+
+	return hi && (hi - lo) * 50 <= hi;
+}
+
 /* The details recorded since @before happened in step @step. */
 void sc_detail_step(struct sc_exec *x, unsigned int before, int step);
 int sc_cg_find(struct sc_exec *x, const char *name);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IO checks, from each cgroup's io.stat on the IO device counted over
- * the holds it lived through whole (executor.c):
+ * the holds it lived through whole (executor.c); two cgroups' shares are
+ * compared only when they lived through the same holds:
  *
  * - io_weight_ratio: busy siblings with io.weight share the device in
  *   the ratio of their weights. Only under iocost with a declared
@@ -15,7 +16,7 @@
 
 static double per_s(const struct sc_cg *c, enum sc_io_stat k)
 {
-	return c->acc_wall_us ? c->acc_io[k] * 1e6 / c->acc_wall_us : 0;
+	return c->acc_io_wall_us ? c->acc_io[k] * 1e6 / c->acc_io_wall_us : 0;
 }
 
 static double ios_per_s(const struct sc_cg *c)
@@ -26,13 +27,13 @@ static double ios_per_s(const struct sc_cg *c)
 /* A cgroup the share check compares: weighted, busy with IO, held. */
 static int weighed(const struct sc_cg *c)
 {
-	return c->io_weight && c->acc_wall_us && c->def &&
+	return c->io_weight && c->acc_io_wall_us && c->def &&
 	       sc_cg_does_io(c->def);
 }
 
 static int io_max_held(const struct sc_cg *c)
 {
-	return c->acc_wall_us && c->def && io_max_set(&c->def->io_max);
+	return c->acc_io_wall_us && c->def && io_max_set(&c->def->io_max);
 }
 
 unsigned int sc_io_not_applicable(struct sc_exec *x)
@@ -78,7 +79,8 @@ void sc_check_io_weight(struct sc_exec *x)
 			unsigned int before = x->r->nr_details;
 			double ra, rb, want, got, q;
 
-			if (!weighed(b))
+			if (!weighed(b) ||
+			    !sc_held_together(a->acc_io_wall_us, b->acc_io_wall_us))
 				continue;
 			ra = ios_per_s(a);
 			rb = ios_per_s(b);
@@ -131,7 +133,7 @@ void sc_check_io_max(struct sc_exec *x)
 				   "%.1f %s/s under io.max %s=%llu (at most %.1f allowed) over %.1f s held",
 				   rate, sc_io_stat_keys[io_max_limits[k].stat],
 				   io_max_limits[k].key, lim, lim * tol,
-				   c->acc_wall_us / 1e6);
+				   c->acc_io_wall_us / 1e6);
 			sc_detail_step(x, before, c->owner);
 		}
 	}

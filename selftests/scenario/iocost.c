@@ -51,13 +51,12 @@ int sc_iocost_setup(struct sc_exec *x)
 		 maj, min, bps, c->iops, c->iops, bps, c->iops, c->iops);
 	if (root_write(x, "io.cost.model", val))
 		return -1;
+	/* From here teardown puts the model (and the QoS) back. */
+	x->io.iocost = 1;
 	snprintf(val, sizeof(val),
 		 "%u:%u enable=1 ctrl=user rpct=0 rlat=0 wpct=0 wlat=0 min=100 max=100",
 		 maj, min);
-	if (root_write(x, "io.cost.qos", val))
-		return -1;
-	x->io.iocost = 1;
-	return 0;
+	return root_write(x, "io.cost.qos", val);
 }
 
 void sc_iocost_teardown(struct sc_exec *x)

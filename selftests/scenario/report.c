@@ -180,42 +180,63 @@ static void write_worker(struct js *j, struct sc_exec *x, struct sc_wk *w)
 
 /*
  * What the cgroup's workers did together, for comparisons (ktstr
- * compare): units, switches, migrations, run-queue wait, the CPU time
- * spread among them, the longest gap, the wake latencies merged.
+ * compare): units per second held, switches and migrations per second,
+ * run-queue wait, the CPU time spread among them, the longest gap, the
+ * wake latencies merged.
  */
+#define SC_SPREAD_FLOOR_NS	1000000.0	/* 1 ms: a starved worker's share */
+
 static void write_cgroup_work(struct js *j, struct sc_exec *x, int cg)
 {
 	struct sc_lat_sum lat = { 0 };
-	__u64 units = 0, csw = 0, migr = 0, slices = 0, gap = 0;
-	double wait_ns = 0, cmin = 0, cmax = 0;
+	__u64 slices = 0, gap = 0;
+	double wait_ns = 0, cmin = 0, cmax = 0, held_units = 0, held_s = 0;
+	double csw_rate = 0, migr_rate = 0;
 	int n = 0;
 
+	/* Throughput from the hold windows only: setup and teardown are not work. */
+	for (int s = 0; s < x->nsteps; s++) {
+		const struct sc_step_rec *rec = &x->steps[s];
+
+		if (!rec->rated[cg] || rec->hold_end_ns <= rec->hold_start_ns)
+			continue;
+		held_units += (double)rec->units[cg];
+		held_s += (rec->hold_end_ns - rec->hold_start_ns) / 1e9;
+	}
 	for (int i = 0; i < x->nwk; i++) {
 		const struct sc_wk *w = &x->wk[i];
+		const struct sc_slot *f = &w->fin;
 		double cpu = (double)w->k.cpu_ns;
+		double life = f->end_ns > f->start_ns ?
+			      (f->end_ns - f->start_ns) / 1e9 : 0;
 
 		if (w->cg != cg || !w->collected || !w->valid)
 			continue;
-		units += w->fin.units;
-		csw += w->k.vcsw + w->k.ivcsw;
-		migr += w->k.nr_migrations;
+		/* Switches and migrations per second of each worker's life, summed. */
+		if (life > 0) {
+			csw_rate += (double)(w->k.vcsw + w->k.ivcsw) / life;
+			migr_rate += (double)w->k.nr_migrations / life;
+		}
 		slices += w->k.timeslices;
 		wait_ns += (double)w->k.wait_ns;
-		if (w->fin.max_gap_ns > gap)
-			gap = w->fin.max_gap_ns;
+		if (f->max_gap_ns > gap)
+			gap = f->max_gap_ns;
 		cmin = n ? (cpu < cmin ? cpu : cmin) : cpu;
 		cmax = n ? (cpu > cmax ? cpu : cmax) : cpu;
-		sc_lat_add(&lat, &w->fin);
+		sc_lat_add(&lat, f);
 		n++;
 	}
 	js_open(j, "work", '{');
 	js_int(j, "workers", n);
-	js_int(j, "units", (long long)units);
-	js_int(j, "switches", (long long)csw);
-	js_int(j, "migrations", (long long)migr);
+	js_num(j, "held_s", held_s);
+	js_num(j, "units_per_s", held_s > 0 ? held_units / held_s : 0);
+	js_num(j, "switches_per_s", csw_rate);
+	js_num(j, "migrations_per_s", migr_rate);
 	js_num(j, "runq_wait_ms", wait_ns / 1e6);
 	js_num(j, "delay_per_slice_us", slices ? wait_ns / slices / 1e3 : 0);
-	js_num(j, "cpu_spread", cmin > 0 ? cmax / cmin : 0);
+	/* A worker that got no CPU is the worst spread, not a missing one. */
+	js_num(j, "cpu_spread", n > 1 ? cmax / (cmin > SC_SPREAD_FLOOR_NS ?
+						 cmin : SC_SPREAD_FLOOR_NS) : 0);
 	js_num(j, "longest_gap_ms", gap / 1e6);
 	js_int(j, "wakeups", (long long)lat.count);
 	if (lat.count) {

@@ -20,18 +20,21 @@ static const char report_fmt[] =
 	"{ \"format\": \"%s\", \"scenarios\": ["
 	" { \"name\": \"requests\", \"verdict\": \"pass\", \"hold_ms\": 2000,"
 	"   \"cgroups\": [ { \"name\": \"rq\", \"held_ms\": 2000, \"work\": {"
-	"     \"workers\": 4, \"units\": %d, \"switches\": 600, \"migrations\": 10,"
-	"     \"delay_per_slice_us\": 50.5, \"cpu_spread\": 1.25,"
+	"     \"workers\": 4, \"held_s\": 2, \"units_per_s\": %d, \"switches_per_s\": 300,"
+	"     \"migrations_per_s\": 5, \"delay_per_slice_us\": 50.5, \"cpu_spread\": 1.25,"
 	"     \"longest_gap_ms\": 7, \"wakeups\": 100, \"wake_p50_us\": 20,"
 	"     \"wake_p99_us\": %d, \"wake_p999_us\": 900 } } ] },"
 	" { \"name\": \"skipped\", \"verdict\": \"skip\", \"cgroups\": [ { \"name\": \"x\","
-	"   \"held_ms\": 1000, \"work\": { \"workers\": 1, \"units\": 5 } } ] },"
+	"   \"work\": { \"workers\": 1, \"held_s\": 1, \"units_per_s\": 5 } } ] },"
 	" { \"name\": \"hostile\", \"verdict\": \"fail\", \"hold_ms\": 1000, \"cgroups\": ["
-	"   { \"name\": \"../../etc\", \"work\": { \"workers\": 1, \"units\": 5 } },"
-	"   { \"name\": \"ok\", \"held_ms\": -5, \"work\": { \"workers\": 1,"
-	"     \"units\": \"many\", \"switches\": -1, \"wakeups\": 0,"
-	"     \"wake_p50_us\": 3, \"longest_gap_ms\": 1e999, \"migrations\": 4 } },"
-	"   { \"name\": \"idle\", \"work\": { \"workers\": 0, \"units\": 9 } },"
+	"   { \"name\": \"../../etc\", \"work\": { \"workers\": 1, \"held_s\": 1,"
+	"     \"units_per_s\": 5 } },"
+	"   { \"name\": \"ok\", \"work\": { \"workers\": 1, \"held_s\": 1,"
+	"     \"units_per_s\": \"many\", \"switches_per_s\": -1, \"wakeups\": 0,"
+	"     \"wake_p50_us\": 3, \"longest_gap_ms\": 1e999, \"delay_per_slice_us\": 1e300,"
+	"     \"cpu_spread\": 9, \"migrations_per_s\": 4 } },"
+	"   { \"name\": \"idle\", \"work\": { \"workers\": 0, \"held_s\": 1, \"units_per_s\": 9 } },"
+	"   { \"name\": \"unheld\", \"work\": { \"workers\": 2, \"held_s\": 0, \"units_per_s\": 9 } },"
 	"   7, { \"work\": 3 } ] },"
 	" 5 ] }";
 
@@ -77,13 +80,14 @@ TEST(reads_each_metric_and_drops_what_is_malformed)
 		TH_LOG("%s", err);
 	/*
 	 * requests/rq: all nine metrics; hostile/ok: units a string, switches
-	 * negative, the gap infinite, no wakeups: migrations alone.
+	 * negative, the gap infinite, the delay beyond any run, no wakeups,
+	 * one worker (no spread): migrations alone.
 	 */
 	c = series(sp, "requests/rq/throughput");
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(1u, c->n[0]);
 	EXPECT_EQ(0u, c->n[1]);
-	EXPECT_EQ(500.0, c->v[0][0]);	/* 1000 units in 2 s */
+	EXPECT_EQ(1000.0, c->v[0][0]);
 	c = series(sp, "requests/rq/switches");
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(300.0, c->v[0][0]);
@@ -95,7 +99,6 @@ TEST(reads_each_metric_and_drops_what_is_malformed)
 	EXPECT_NE(NULL, series(sp, "requests/rq/cpu_spread"));
 	EXPECT_NE(NULL, series(sp, "requests/rq/longest_gap"));
 	EXPECT_EQ(9u, sp->n - 1);
-	/* held_ms -5 falls back to the scenario's hold: 4 in 1 s. */
 	c = series(sp, "hostile/ok/migrations");
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(4.0, c->v[0][0]);
@@ -103,6 +106,7 @@ TEST(reads_each_metric_and_drops_what_is_malformed)
 		EXPECT_EQ(NULL, strstr(sp->s[i].key, ".."));
 		EXPECT_EQ(NULL, strstr(sp->s[i].key, "skipped"));
 		EXPECT_EQ(NULL, strstr(sp->s[i].key, "idle"));
+		EXPECT_EQ(NULL, strstr(sp->s[i].key, "unheld"));
 	}
 	EXPECT_EQ(1u, sp->check_failures[0]);
 }
@@ -190,7 +194,11 @@ TEST(runs_needed_grow_with_the_noise)
 
 	add_runs(sp, 0, "throughput", 1000, 0.1, 2);
 	add_runs(sp, 1, "throughput", 1000, 0.1, 2);
-	EXPECT_EQ(0u, cmp_runs_needed(sp, &p));	/* 2 a side */
+	EXPECT_EQ(0u, cmp_runs_needed(sp, &p));	/* 2 a side: no noise known */
+	/* A series in few runs does not hold the others back. */
+	add_runs(sp, 0, "switches", 1000, 0.1, 5);
+	add_runs(sp, 1, "switches", 1000, 0.1, 5);
+	EXPECT_EQ(3u, cmp_runs_needed(sp, &p));
 	cmp_set_free(sp);
 	add_runs(sp, 0, "throughput", 1000, 0.1, 5);
 	add_runs(sp, 1, "throughput", 1000, 0.1, 5);
