@@ -823,6 +823,10 @@ check "bad input: compare --scenario nosuch names it and points to ktstr list" \
 	names_error 'no canned scenario "nosuch"; see ktstr list'
 compare_error --baseline base --a eevdf --b eevdf
 check "bad input: compare --baseline with --a" names_error 'baseline base is side A'
+compare_error --baseline base --b eevdf --save-baseline other
+check "bad input: compare --save-baseline with --baseline" names_error 'save-baseline keeps side A'
+compare_error --a eevdf --b eevdf --threshold 0
+check "bad input: compare --threshold 0" names_error 'bad --alpha 0.01 or --threshold 0'
 compare_error --a eevdf --b eevdf --save-baseline ../x
 check "bad input: compare --save-baseline ../x" names_error 'bad baseline name "../x"'
 
@@ -844,7 +848,7 @@ check "compare eevdf vs scx_simple, 2 runs: interleaved A B A B, a verdict per m
 		"$work/cmp/compare.json" >/dev/null &&
 	      [ "$(ls "$work/cmp/plots" | grep -c "\.svg\$")" -eq "$(jq ".series | length" "$work/cmp/compare.json")" ] &&
 	      python3 -c "import sys, xml.etree.ElementTree as E; [E.parse(f) for f in sys.argv[1:]]" "$work/cmp/plots/"*.svg &&
-	      grep -q "plots/requests.requests.wake_p99.svg" "$work/cmp/index.html" &&
+	      grep -qE "plots/[0-9]{3}-requests.requests.wake_p99.svg" "$work/cmp/index.html" &&
 	      [ -f "$work/cmp/runs/B-02/scenarios.json" ]'
 
 rm -rf "$work/cmp"
