@@ -547,7 +547,7 @@ TEST_F_TIMEOUT(negative, io_weight, SC_TIMEOUT)
 	/* light:heavy declared 1:4; leveled, light gets far more than 1/4. */
 	EXPECT_EQ(25, (int)(d->limit * 100 + 0.5));
 	EXPECT_GT(d->value, d->limit * self->r.limits.io_tol);
-	EXPECT_NE(NULL, strstr(d->text, "of 200 IOPS")) TH_LOG("%s", d->text);
+	EXPECT_NE(NULL, strstr(d->text, "of 80 IOPS")) TH_LOG("%s", d->text);
 	all_reported(_metadata, &self->r);
 }
 

@@ -655,15 +655,15 @@ SC_CANNED(sc_mixed_io_cpu);
 #define IO_SYNC		{ .type = SC_WORK_IO_SYNC }
 
 /*
- * iocost divides a declared 200 IOPS 1:3 between two writers, while a
+ * iocost divides a declared 80 IOPS 1:3 between two writers, while a
  * third is held to 20 writes/s by io.max on the same disk.
  */
 static const struct sc_scenario sc_io_shares = {
 	.name = "io_shares",
-	.doc = "io.weight 100:300 under iocost at 200 IOPS, and io.max wiops=20 beside them",
+	.doc = "io.weight 100:300 under iocost at 80 IOPS, and io.max wiops=20 beside them",
 	.duration_ms = 3000,
 	.purpose = SC_BIT(SC_CHECK_IO_WEIGHT) | SC_BIT(SC_CHECK_IO_MAX),
-	.io_cost = { .iops = 200 },
+	.io_cost = { .iops = 80 },
 	.steps = (const struct sc_step[]) {
 		{
 			.name = "run",

@@ -5,7 +5,7 @@
  * compared only when they lived through the same holds:
  *
  * - io_weight_ratio: busy siblings with io.weight share the device in
- *   the ratio of their weights. Only under iocost with a declared
+ *   the ratio of their weights (bytes per second). Only under iocost with a declared
  *   capacity (sc_io_cost): without one nothing says the device was
  *   saturated, and shares are only divided when it is.
  * - io_max_limit: a cgroup under io.max did not go faster than it.
@@ -19,9 +19,13 @@ static double per_s(const struct sc_cg *c, enum sc_io_stat k)
 	return c->acc_io_wall_us ? c->acc_io[k] * 1e6 / c->acc_io_wall_us : 0;
 }
 
-static double ios_per_s(const struct sc_cg *c)
+/*
+ * Bytes, not requests: a synchronous write also sends a flush, which
+ * io.stat counts as a request and iocost does not charge.
+ */
+static double kib_per_s(const struct sc_cg *c)
 {
-	return per_s(c, SC_IO_RIOS) + per_s(c, SC_IO_WIOS);
+	return (per_s(c, SC_IO_RBYTES) + per_s(c, SC_IO_WBYTES)) / 1024;
 }
 
 /* A cgroup the share check compares: weighted, busy with IO, held. */
@@ -82,15 +86,15 @@ void sc_check_io_weight(struct sc_exec *x)
 			if (!weighed(b) ||
 			    !sc_held_together(a->acc_io_wall_us, b->acc_io_wall_us))
 				continue;
-			ra = ios_per_s(a);
-			rb = ios_per_s(b);
+			ra = kib_per_s(a);
+			rb = kib_per_s(b);
 			want = (double)a->io_weight / b->io_weight;
 			got = ra / (rb > SC_EPSILON ? rb : SC_EPSILON);
 			q = got / want;
 			if (q <= tol && q >= 1 / tol)
 				continue;
 			sc_fail_cg(x, SC_CHECK_IO_WEIGHT, a->name, got, want,
-				   "io.weight %u:%u (%s:%s) expects %.2fx of %u IOPS, measured %.2fx (%.1f vs %.1f IOPS); tolerance x%.2f",
+				   "io.weight %u:%u (%s:%s) expects %.2fx of %u IOPS, measured %.2fx (%.1f vs %.1f KiB/s); tolerance x%.2f",
 				   a->io_weight, b->io_weight, a->name, b->name,
 				   want, x->s->io_cost.iops, got, ra, rb, tol);
 			sc_detail_step(x, before, a->owner);

@@ -243,7 +243,7 @@ static const struct sc_scenario sc_neg_io_weight = {
 	.name = "neg_io_weight",
 	.doc = "two writers declared at io.weight 100:400 whose weights someone levels",
 	.duration_ms = 3000,
-	.io_cost = { .iops = 200 },
+	.io_cost = { .iops = 80 },
 	.backdrop = {
 		.cgroups = (const struct sc_cgroup[]) {
 			{
