@@ -204,6 +204,7 @@ int sc_slot_validate(const struct sc_slot *s, unsigned int index, pid_t pid,
 struct sc_kstats {
 	__u64 cpu_ns, wait_ns, timeslices;
 	__u64 vcsw, ivcsw, nr_migrations;
+	char state;		/* /proc/PID/status: R, S, D, Z, ... ('?' unknown) */
 	int ok;
 };
 

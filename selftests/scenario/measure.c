@@ -192,9 +192,19 @@ int sc_kstats_read(pid_t pid, struct sc_kstats *k)
 	k->cpu_ns = run;
 	k->wait_ns = wait;
 	k->timeslices = slices;
+	k->state = '?';
 	if (!slurp(pid, "status", buf, sizeof(buf))) {
+		const char *st = strstr(buf, "\nState:");
+
 		k->vcsw = field(buf, "\nvoluntary_ctxt_switches");
 		k->ivcsw = field(buf, "\nnonvoluntary_ctxt_switches");
+		if (st) {
+			st += strlen("\nState:");
+			while (*st == ' ' || *st == '\t')
+				st++;
+			if (*st >= 'A' && *st <= 'Z')
+				k->state = *st;
+		}
 	}
 	if (!slurp(pid, "sched", buf, sizeof(buf)))
 		k->nr_migrations = field(buf, "se.nr_migrations");

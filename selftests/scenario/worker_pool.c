@@ -139,29 +139,42 @@ static void close_pipes(struct sc_exec *x)
 
 /*
  * A worker that has not started because the scheduler kept it waiting is
- * the scheduler's failure, not the scenario's: the kernel's schedstat
- * says how long it waited runnable, and how little it ran (its setup,
- * before the scheduler stopped running it, may have had a slice or two).
- * One that was not kept waiting and still said nothing is ours: the
- * harness detail carries the same figures.
+ * the scheduler's failure, not the scenario's. schedstat adds a wait to
+ * run_delay only when the task gets to run, so a task still waiting
+ * shows none: one that is runnable (R) and does not run for
+ * SC_STUCK_PROBE_MS at the deadline is starved too. One that was not kept
+ * waiting and still said nothing is ours: the harness detail carries the
+ * same figures.
  */
+#define SC_STUCK_PROBE_MS	300
+
 static int starved(struct sc_exec *x, const struct sc_wk *wk, char *figs,
 		   size_t len)
 {
-	struct sc_kstats k;
+	struct sc_kstats k, again;
+	int stuck = 0, ran = 0;
 
 	figs[0] = '\0';
 	if (sc_kstats_read(wk->pid, &k))
 		return 0;
+	if (k.state == 'R' && !usleep(SC_STUCK_PROBE_MS * 1000) &&
+	    !sc_kstats_read(wk->pid, &again)) {
+		stuck = again.state == 'R' && again.cpu_ns == k.cpu_ns;
+		/* Run at last during the look: its wait is on record now. */
+		ran = again.cpu_ns != k.cpu_ns;
+		if (ran)
+			k = again;
+	}
 	snprintf(figs, len,
-		 "on a CPU %.1f ms, runnable and waiting %.1f s of its first %d s (schedstat)",
+		 "state %c%s, on a CPU %.1f ms, run-queue wait %.1f s recorded in its first %d s (schedstat)",
+		 k.state, stuck ? ", runnable and not run for the 300 ms looked at" :
+		 ran ? ", first run only now" : "",
 		 k.cpu_ns / 1e6, k.wait_ns / 1e9, SC_START_TIMEOUT_MS / 1000);
 	if ((x->lim.off & SC_BIT(SC_CHECK_NOT_STARVED)) ||
-	    k.wait_ns < SC_START_STARVED_WAIT_MS * 1000000ull)
+	    (!stuck && k.wait_ns < SC_START_STARVED_WAIT_MS * 1000000ull))
 		return 0;
-	sc_fail_worker(x, SC_CHECK_NOT_STARVED, wk, SC_NO_CPU, k.wait_ns / 1e9,
-		       SC_START_STARVED_WAIT_MS / 1e3,
-		       "worker never got going: %s", figs);
+	sc_fail_worker(x, SC_CHECK_NOT_STARVED, wk, SC_NO_CPU, k.cpu_ns / 1e6,
+		       0, "worker never got going: %s", figs);
 	return 1;
 }
 
@@ -169,8 +182,8 @@ static int starved(struct sc_exec *x, const struct sc_wk *wk, char *figs,
 static int wait_started(struct sc_exec *x, int first, int n)
 {
 	__u64 deadline = sc_now_ns() + SC_START_TIMEOUT_MS * 1000000ull;
-	char figs[160];
-	int bad = 0;
+	char figs[200];
+	int bad = 0, st;
 
 	for (int i = first; i < first + n; i++) {
 		struct sc_wk *wk = &x->wk[i];
@@ -182,15 +195,15 @@ static int wait_started(struct sc_exec *x, int first, int n)
 				break;
 			usleep(2000);
 		}
-		if (sc_load(&s->state) == SC_W_RUNNING)
+		st = sc_load(&s->state);
+		if (st == SC_W_RUNNING)
 			continue;
 		bad++;
 		figs[0] = '\0';
-		if (s->state == SC_W_STARTING &&
-		    starved(x, wk, figs, sizeof(figs)))
+		if (st == SC_W_STARTING && starved(x, wk, figs, sizeof(figs)))
 			continue;
 		sc_harness_fail_worker(x, wk, "worker did not start: %s%s%s",
-				       s->state == SC_W_STARTING ?
+				       st == SC_W_STARTING ?
 				       "no report within 10 s" :
 				       s->errmsg[0] ? s->errmsg : "exited",
 				       figs[0] ? "; " : "", figs);
