@@ -88,6 +88,24 @@ static pid_t spawn_sleeper(int p[2])
 	return ktstr_wait_task_state(pid, 'S') ? -1 : pid;
 }
 
+/*
+ * Write to a sleeping child. EEVDF (6.12) may keep a task that went to
+ * sleep with negative lag on its runqueue, dequeued only when it is next
+ * picked (delayed dequeue): "on a runqueue" until then, so ask again for
+ * up to half a second.
+ */
+static __u32 write_sleeper(int fd, pid_t pid, __u64 start, const char *field,
+			   __u64 value)
+{
+	__u32 r = ktstr_task_write(fd, pid, start, field, value);
+
+	for (int n = 0; n < ATTEMPTS && r == KTSTR_E_ON_RQ; n++) {
+		usleep(1000);
+		r = ktstr_task_write(fd, pid, start, field, value);
+	}
+	return r;
+}
+
 /* A spinner on @cpu (-1: anywhere), of @policy. */
 static pid_t spawn_spinner_on(int cpu, int policy)
 {
@@ -250,8 +268,7 @@ TEST_F(chain, layer6_not_on_ext)
 	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
 					   NULL));
 	EXPECT_EQ(KTSTR_E_NOT_EXT,
-		  ktstr_task_write(self->fd, self->child, start,
-				   "scx.dsq_vtime", 1));
+		  write_sleeper(self->fd, self->child, start, "scx.dsq_vtime", 1));
 }
 
 /* Under a full switch a SCHED_NORMAL task is in the ext class, not SCHED_EXT. */
@@ -266,8 +283,7 @@ TEST_F(chain, layer7_policy_not_ext)
 	ASSERT_EQ(0, ktstr_task_start_time(self->fd, self->child, &start,
 					   NULL));
 	EXPECT_EQ(KTSTR_E_POLICY,
-		  ktstr_task_write(self->fd, self->child, start,
-				   "scx.dsq_vtime", 1));
+		  write_sleeper(self->fd, self->child, start, "scx.dsq_vtime", 1));
 }
 
 TEST_F(chain, field_not_writable)
@@ -302,7 +318,7 @@ static __u32 write_read_back(int fd, pid_t *child, int p[2],
 	if (*child <= 0 || sched_setscheduler(*child, SCHED_EXT, &sp) ||
 	    ktstr_task_start_time(fd, *child, &start, NULL))
 		return KTSTR_REASON_MAX;
-	r = ktstr_task_write(fd, *child, start, field, value);
+	r = write_sleeper(fd, *child, start, field, value);
 	if (r != KTSTR_OK)
 		return r;
 	ktstr_access_init(&a, KTSTR_TARGET_TASK, field, 8);
