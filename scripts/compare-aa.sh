@@ -43,3 +43,17 @@ jq -r --arg secs "$secs" '
 jq -r '.series[] | select(.verdict != "same") |
 	"#   \(.scenario)/\(.cgroup)/\(.metric): \(.verdict), \(.rel * 1000 | round / 10) %, p \(.p)"' \
 	"$out/compare.json"
+# The noise: each metric's coefficient of variation over the runs, and
+# the smallest change the runs could detect 80 % of the time at this
+# alpha (two-sided): (z(1 - alpha/2) + z(0.8)) * sqrt(2 / runs) * cv.
+echo "noise (TCG): cv over the runs of each side, smallest detectable change at $runs runs a side"
+jq -r '
+	def z: if . <= 0.001 then 3.2905 elif . <= 0.01 then 2.5758 elif . <= 0.05 then 1.9600 else 1.6449 end;
+	((.alpha | z) + 0.8416) as $k |
+	.series[] |
+	(if .a.mean > 0 then .a.sd / .a.mean else 0 end) as $ca |
+	(if .b.mean > 0 then .b.sd / .b.mean else 0 end) as $cb |
+	((($ca * $ca + $cb * $cb) / 2) | sqrt) as $cv |
+	($k * ((2 / .a.n) | sqrt) * $cv) as $mde |
+	"  \(.scenario)/\(.cgroup)/\(.metric)\t cv \($cv * 1000 | round / 10) %\t detectable \($mde * 1000 | round / 10) %"' \
+	"$out/compare.json" | column -t -s "$(printf '\t')"

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The known-difference figure for ktstr compare: the same scheduler with
+# a deliberately worse setting, so the comparison must call the expected
+# metric worse. Default: scx_qmap against itself with a 200 ms slice
+# (-s 200000, the default is 20 ms) on futex_fanout, where a woken
+# fan-out worker waits behind spinners for the rest of their slice: the
+# wake latency must come out worse. Prints every metric flagged worse or
+# better, with its size, and exits 1 if the expected one is not worse.
+#
+#   scripts/compare-known.sh [RUNS [SCENARIO [METRIC]]]
+#                          (default 6, futex_fanout, fan/wake_p99)
+#
+# About 25 s per run and side under TCG on 2 host cores.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-6}
+scenario=${2:-futex_fanout}
+metric=${3:-fan/wake_p99}
+out=$(mktemp -d /tmp/ktstr-known.XXXXXX)
+echo "# known difference: scx_qmap against scx_qmap -s 200000 on $scenario, $runs runs a side, results in $out"
+start=$(date +%s)
+"$top/ktstr" compare --accel "${KTSTR_KNOWN_ACCEL:-tcg}" --a scx_qmap --b "scx_qmap:-s 200000" \
+	--runs "$runs" --scenario "$scenario" -o "$out" >"$out/compare.txt" 2>"$out/compare.err"
+rc=$?
+secs=$(($(date +%s) - start))
+if [ ! -f "$out/compare.json" ]; then
+	echo "# compare failed (exit $rc) after ${secs}s:"
+	sed 's/^/#   /' "$out/compare.err"
+	exit 1
+fi
+jq -r '.series[] | select(.verdict != "same") |
+	"\(.scenario)/\(.cgroup)/\(.metric): \(.verdict), A \(.a.mean * 10 | round / 10) -> B \(.b.mean * 10 | round / 10) \(.unit) (\(.rel * 1000 | round / 10) %, p \(.p))"' \
+	"$out/compare.json"
+echo "wall time: $secs s, exit $rc"
+jq -e --arg m "$scenario/$metric" \
+	'[.series[] | select(.scenario + "/" + .cgroup + "/" + .metric == $m and .verdict == "worse")] | length == 1' \
+	"$out/compare.json" >/dev/null && echo "expected: $scenario/$metric worse: yes" && exit 0
+echo "expected: $scenario/$metric worse: NO"
+exit 1
