@@ -4,21 +4,21 @@
 # metric worse. Default: scx_qmap against itself with a 200 ms slice
 # (-s 200000, the default is 20 ms) on oversubscribed (three spinners per
 # CPU), where each spinner waits two of the others' slices every time:
-# the scheduling delay per timeslice must come out worse. (On
-# futex_fanout the woken workers find an idle CPU and the slice makes no
-# difference to their wake latency: measured same, 6 runs.) Prints every
+# its longest gap without a CPU must come out worse. (On futex_fanout the
+# woken workers find an idle CPU and the slice makes no difference to
+# their wake latency: measured same, 6 runs.) Prints every
 # metric flagged worse or better, with its size, and exits 1 if the
 # expected one is not worse.
 #
 #   scripts/compare-known.sh [RUNS [SCENARIO [METRIC]]]
-#                          (default 6, oversubscribed, over/sched_delay)
+#                          (default 6, oversubscribed, over/longest_gap)
 #
 # About 25 s per run and side under TCG on 2 host cores.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-6}
 scenario=${2:-oversubscribed}
-metric=${3:-over/sched_delay}
+metric=${3:-over/longest_gap}
 out=$(mktemp -d /tmp/ktstr-known.XXXXXX)
 echo "# known difference: scx_qmap against scx_qmap -s 200000 on $scenario, $runs runs a side, results in $out"
 start=$(date +%s)
