@@ -663,6 +663,8 @@ static const struct sc_scenario sc_io_shares = {
 	.doc = "io.weight 100:300 under iocost at 80 IOPS, and io.max wiops=20 beside them",
 	.duration_ms = 3000,
 	.purpose = SC_BIT(SC_CHECK_IO_WEIGHT) | SC_BIT(SC_CHECK_IO_MAX),
+	/* iocost's shares measured 1:2.0 to 1:2.5 for 1:3 (two VMs on 2 host cores) */
+	.limits = { .io_tol = 2.0 },
 	.io_cost = { .iops = 80 },
 	.steps = (const struct sc_step[]) {
 		{
