@@ -123,14 +123,14 @@ test_harness_list_SRCS	:= host/cmd/harness_list.c lib/strlist.c lib/util.c selft
 test_gauntlet_plan_SRCS	:= host/gauntlet/plan.c host/vm/topology.c
 test_gauntlet_budget_SRCS	:= host/gauntlet/budget.c host/gauntlet/durations.c lib/util.c \
 			   selftests/lib/file.c
-test_junit_SRCS		:= host/gauntlet/junit.c
+test_junit_SRCS		:= host/gauntlet/junit.c host/xml_escape.c
 test_gauntlet_batch_SRCS := host/gauntlet/batch.c host/gauntlet/plan.c host/gauntlet/report.c \
-			   host/gauntlet/junit.c host/cmd/ktap_follow.c host/vm/topology.c \
+			   host/gauntlet/junit.c host/xml_escape.c host/cmd/ktap_follow.c host/vm/topology.c \
 			   lib/util.c selftests/lib/file.c
 test_slots_SRCS		:= host/gauntlet/slots.c
 test_build_progress_SRCS := host/kernel/progress.c host/paths.c lib/util.c selftests/lib/file.c
 test_compare_stats_SRCS	:= host/compare/stats.c
-test_compare_plot_SRCS	:= host/compare/plot.c host/compare/stats.c
+test_compare_plot_SRCS	:= host/compare/plot.c host/compare/stats.c host/xml_escape.c
 test_compare_metrics_SRCS := host/compare/metrics.c host/compare/analysis.c host/compare/stats.c \
 			   host/compare/baseline.c host/paths.c lib/util.c selftests/lib/file.c
 test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
@@ -160,7 +160,7 @@ $(BUILD)/fuzz/fuzz_wire: tests/fuzz/fuzz_wire.c tests/fuzz/fuzz_stats.c lib/wire
 
 # ktstr compare reads the guest's scenario report: metrics.c and what follows.
 FUZZ_REPORT_SRCS := host/compare/metrics.c host/compare/analysis.c host/compare/stats.c \
-		   host/compare/output.c host/compare/plot.c lib/util.c selftests/lib/file.c
+		   host/compare/output.c host/compare/plot.c host/xml_escape.c lib/util.c selftests/lib/file.c
 $(BUILD)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c tests/fuzz/fuzz_stats.c $(FUZZ_REPORT_SRCS) \
 		$(FUZZ_DEPS) $(wildcard host/compare/*.h)
 	@mkdir -p $(@D)

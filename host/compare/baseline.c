@@ -96,16 +96,6 @@ int baseline_save(const char *name, const struct cmp_set *set,
 	return 0;
 }
 
-static const char *str(struct json_object *o, const char *key)
-{
-	struct json_object *x;
-
-	if (!json_object_object_get_ex(o, key, &x) ||
-	    !json_object_is_type(x, json_type_string))
-		return NULL;
-	return json_object_get_string(x);
-}
-
 static size_t count(struct json_object *o, const char *key)
 {
 	struct json_object *x;
@@ -139,7 +129,7 @@ int baseline_load(const char *name, struct cmp_set *set,
 	}
 	o = json_tokener_parse(buf);
 	free(buf);
-	f = o ? str(o, "format") : NULL;
+	f = o ? cmp_json_str(o, "format") : NULL;
 	if (!f || strcmp(f, BASELINE_FORMAT) ||
 	    !json_object_object_get_ex(o, "side", &side) ||
 	    !json_object_is_type(side, json_type_object) ||
@@ -150,18 +140,18 @@ int baseline_load(const char *name, struct cmp_set *set,
 			 BASELINE_FORMAT);
 		goto out;
 	}
-	snprintf(a->sched, sizeof(a->sched), "%s", str(side, "scheduler") ?: "?");
-	snprintf(a->args, sizeof(a->args), "%s", str(side, "args") ?: "");
-	snprintf(a->kernel, sizeof(a->kernel), "%s", str(side, "kernel") ?: "");
+	snprintf(a->sched, sizeof(a->sched), "%s", cmp_json_str(side, "scheduler") ?: "?");
+	snprintf(a->args, sizeof(a->args), "%s", cmp_json_str(side, "args") ?: "");
+	snprintf(a->kernel, sizeof(a->kernel), "%s", cmp_json_str(side, "kernel") ?: "");
 	snprintf(a->baseline, sizeof(a->baseline), "%s", name);
 	a->runs = count(side, "runs");
 	a->failed = count(side, "failed");
-	snprintf(c->topology, sizeof(c->topology), "%s", str(o, "topology") ?: "");
-	snprintf(c->accel, sizeof(c->accel), "%s", str(o, "accel") ?: "");
+	snprintf(c->topology, sizeof(c->topology), "%s", cmp_json_str(o, "topology") ?: "");
+	snprintf(c->accel, sizeof(c->accel), "%s", cmp_json_str(o, "accel") ?: "");
 	for (size_t i = 0; i < json_object_array_length(series); i++) {
 		struct json_object *e = json_object_array_get_idx(series, i), *vals;
-		const char *scn = str(e, "scenario"), *cg = str(e, "cgroup");
-		const struct metric_def *def = metric_find(str(e, "metric") ?: "");
+		const char *scn = cmp_json_str(e, "scenario"), *cg = cmp_json_str(e, "cgroup");
+		const struct metric_def *def = metric_find(cmp_json_str(e, "metric") ?: "");
 
 		if (!scn || !cg || !def ||
 		    !json_object_object_get_ex(e, "values", &vals) ||

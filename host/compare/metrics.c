@@ -127,7 +127,7 @@ static int num(struct json_object *o, const char *key, double *v)
 	return isfinite(*v) && *v >= 0 && *v <= REPORT_VALUE_MAX;
 }
 
-static const char *str(struct json_object *o, const char *key)
+const char *cmp_json_str(struct json_object *o, const char *key)
 {
 	struct json_object *x;
 
@@ -155,7 +155,7 @@ static int add_cgroup(struct cmp_set *set, int side, const char *scn,
 		{ "migrations_per_s", "migrations", false, false },
 		{ "switches_per_s", "switches", false, false },
 	};
-	const char *name = str(cg, "name");
+	const char *name = cmp_json_str(cg, "name");
 	struct json_object *w;
 	double v, workers = 0, wakeups = 0, held_s = 0;
 	int r = 0;
@@ -199,7 +199,7 @@ int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
 	}
 	json_tokener_free(tok);
 	if (!doc || !json_object_is_type(doc, json_type_object) ||
-	    !str(doc, "format") || strcmp(str(doc, "format"), KTSTR_SCENARIO_FORMAT) ||
+	    !cmp_json_str(doc, "format") || strcmp(cmp_json_str(doc, "format"), KTSTR_SCENARIO_FORMAT) ||
 	    !json_object_object_get_ex(doc, "scenarios", &scns) ||
 	    !json_object_is_type(scns, json_type_array)) {
 		snprintf(err, errlen,
@@ -209,7 +209,7 @@ int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
 	}
 	for (size_t i = 0; i < json_object_array_length(scns); i++) {
 		struct json_object *s = json_object_array_get_idx(scns, i), *cgs;
-		const char *sname = str(s, "name"), *verdict = str(s, "verdict");
+		const char *sname = cmp_json_str(s, "name"), *verdict = cmp_json_str(s, "verdict");
 		if (!sname || !cmp_name_ok(sname, 64) || !verdict ||
 		    !strcmp(verdict, "skip") ||
 		    !json_object_object_get_ex(s, "cgroups", &cgs) ||

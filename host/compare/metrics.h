@@ -68,6 +68,9 @@ int cmp_add_report_text(struct cmp_set *set, int side, const char *text,
 int cmp_add_value(struct cmp_set *set, int side, const char *scenario,
 		  const char *cgroup, const struct metric_def *def, double v);
 const struct metric_def *metric_find(const char *name);
+/* @o's string member @key, or NULL if absent or not a string. */
+struct json_object;
+const char *cmp_json_str(struct json_object *o, const char *key);
 /*
  * A name as a file name and a page may carry it: [A-Za-z0-9_.-], not
  * starting with '.', shorter than @max.

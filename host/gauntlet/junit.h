@@ -22,12 +22,6 @@ struct junit_case {
 	const char *text;	/* output kept with a failure, or NULL */
 };
 
-/*
- * Write @s as XML character data or attribute value: & < > " ' escaped,
- * bytes XML 1.0 cannot hold (control characters, broken UTF-8) as '?'.
- */
-void junit_escape(FILE *f, const char *s);
-
 /* The document; suites in the order their first case comes. */
 void junit_write(FILE *f, const char *name, const struct junit_case *c,
 		 size_t n);

@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "gauntlet/junit.h"
+#include "xml_escape.h"
 
 static char *escaped(const char *s)
 {
@@ -17,7 +18,7 @@ static char *escaped(const char *s)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	junit_escape(f, s);
+	xml_escape(f, s);
 	fclose(f);
 	return buf;
 }
