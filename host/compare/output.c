@@ -15,6 +15,7 @@
 #include "util.h"
 #include "compare/output.h"
 #include "compare/plot.h"
+#include "xml_escape.h"
 
 #define CMP_JSON_FORMAT	"ktstr-compare-1"
 
@@ -179,28 +180,6 @@ static int write_json(const char *path, const struct cmp_context *c,
 
 /* ---- the page ---------------------------------------------------------- */
 
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static int write_plot(const char *dir, const struct cmp_context *c,
 		      const struct cmp_row *r, const char *name)
 {
@@ -242,14 +221,14 @@ static int write_page(const char *path, const struct cmp_context *c,
 	      "td:first-child,th:first-child{text-align:left}.better{color:#070}"
 	      ".worse{color:#b00;font-weight:bold}figure{display:inline-block;margin:8px}</style>\n"
 	      "</head><body>\n<h1>ktstr compare</h1>\n<p>A: ", f);
-	html_text(f, la);
+	xml_escape(f, la);
 	fprintf(f, " (%zu runs, %zu failed)<br>B: ", c->side[0].runs, c->side[0].failed);
-	html_text(f, lb);
+	xml_escape(f, lb);
 	fprintf(f, " (%zu runs, %zu failed)<br>topology ", c->side[1].runs,
 		c->side[1].failed);
-	html_text(f, c->topology);
+	xml_escape(f, c->topology);
 	fputs(", accel ", f);
-	html_text(f, c->accel);
+	xml_escape(f, c->accel);
 	fprintf(f, "; a change is one when p &lt; %g and at least %.1f %%</p>\n",
 		c->params.alpha, c->params.threshold * 100);
 	fprintf(f, "<p>%zu better, %zu worse, %zu changed (not judged), %zu same, %zu with too few runs</p>\n",
@@ -261,9 +240,9 @@ static int write_page(const char *path, const struct cmp_context *c,
 		const char *v = cmp_row_verdict(r);
 
 		fputs("<tr><td>", f);
-		html_text(f, r->s->key);
+		xml_escape(f, r->s->key);
 		fputs("</td><td>", f);
-		html_text(f, r->s->def->unit);
+		xml_escape(f, r->s->def->unit);
 		fprintf(f, "</td><td>%.4g</td><td>%.4g</td>", r->st[0].mean,
 			r->st[1].mean);
 		if (r->v == CMP_TOO_FEW)
@@ -279,7 +258,7 @@ static int write_page(const char *path, const struct cmp_context *c,
 
 		plot_name(a, &a->rows[i], name, sizeof(name));
 		fprintf(f, "<figure><img src=\"%s\" alt=\"", name);
-		html_text(f, a->rows[i].s->key);
+		xml_escape(f, a->rows[i].s->key);
 		fputs("\"></figure>\n", f);
 	}
 	fputs("</body></html>\n", f);

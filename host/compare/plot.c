@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "compare/plot.h"
+#include "xml_escape.h"
 #include "compare/stats.h"
 
 #define SVG_W		640
@@ -44,37 +45,6 @@ struct axis {
 	int nticks;
 	int prec;		/* %.*g digits that tell the ticks apart */
 };
-
-/*
- * XML text or attribute value. Control characters other than tab and
- * newline are not allowed in XML 1.0 at all, so they become spaces.
- */
-static void put_escaped(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		default:
-			fputc(c < 0x20 && c != '\t' && c != '\n' ? ' ' : c, f);
-		}
-	}
-}
 
 /*
  * Ticks at multiples of 1, 2, 2.5 or 5 x 10^k covering [lo, hi] padded by
@@ -178,7 +148,7 @@ static void draw_axis(FILE *f, const struct axis *ax, const char *unit)
 		fprintf(f,
 			"<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">",
 			mid, mid);
-		put_escaped(f, unit);
+		xml_escape(f, unit);
 		fputs("</text>\n", f);
 	}
 }
@@ -195,7 +165,7 @@ static void draw_side(FILE *f, const struct axis *ax,
 	fprintf(f,
 		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" font-weight=\"bold\">",
 		cx, PLOT_B + 20, colour);
-	put_escaped(f, label);
+	xml_escape(f, label);
 	fprintf(f,
 		"</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">n = %zu</text>\n",
 		cx, PLOT_B + 36, st->n);
@@ -288,7 +258,7 @@ int plot_svg(FILE *f, const char *title, const char *unit,
 	fprintf(f,
 		"<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">",
 		SVG_W / 2);
-	put_escaped(f, title);
+	xml_escape(f, title);
 	fputs("</text>\n", f);
 
 	draw_axis(f, &ax, unit);
