@@ -116,7 +116,7 @@ CAPTURE_READ_SRCS	:= host/capture/snapshot.c host/capture/guestview.c host/captu
 test_hostile_guest_SRCS	:= tests/fuzz/guest_image.c $(CAPTURE_READ_SRCS)
 test_kevents_SRCS	:= host/vm/kevents.c
 test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
-test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/kernel/progress.c host/kernel/source.c host/paths.c lib/strlist.c lib/util.c \
+test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/kernel/flavour.c host/kernel/progress.c host/kernel/source.c host/paths.c lib/strlist.c lib/util.c \
 			   selftests/lib/file.c
 test_guest_topo_SRCS	:= host/vm/topology.c
 test_harness_list_SRCS	:= host/cmd/harness_list.c lib/strlist.c lib/util.c selftests/lib/file.c

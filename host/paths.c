@@ -58,6 +58,7 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 			 root);
 		snprintf(p->kmod_tree, sizeof(p->kmod_tree),
 			 "%s/build/kmod/kernel-tree", root);
+		snprintf(p->src_root, sizeof(p->src_root), "%s", root);
 		return 0;
 	}
 	/* <prefix>/bin/ktstr */
@@ -78,6 +79,7 @@ int paths_init(struct ktstr_paths *p, char *err, size_t errlen)
 		 prefix);
 	p->kmod[0] = '\0';
 	p->kmod_tree[0] = '\0';
+	p->src_root[0] = '\0';
 	if (!exists(p->fragment)) {
 		snprintf(err, errlen,
 			 "ktstr is not in a source tree (no %s/selftests/config) nor installed (no %s); run it from the tree after 'make', or 'make install'",

@@ -19,6 +19,7 @@ struct ktstr_paths {
 	char scheds[PATH_MAX];		/* ktstr's own schedulers (scx_fault) */
 	char kmod[PATH_MAX];		/* built ktstr.ko, or "" */
 	char kmod_tree[PATH_MAX];	/* names the tree it was built for */
+	char src_root[PATH_MAX];	/* the ktstr source tree, or "" installed */
 };
 
 int paths_init(struct ktstr_paths *p, char *err, size_t errlen);

@@ -65,6 +65,7 @@ struct sched_pick {
 struct vm_setup {
 	struct ktstr_paths paths;
 	struct kernel_pick kernel;
+	char kmod[PATH_MAX];		/* ktstr.ko built for this kernel's entry */
 	struct sched_pick sched;
 	const char *sched_name;	/* sched.name, NULL for the kernel's own */
 	char topo_name[TOPO_NAME_MAX];	/* a preset's name, or the spec */

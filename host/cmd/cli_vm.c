@@ -16,6 +16,7 @@
 #include "ktstr_env.h"
 #include "vm/accel.h"
 #include "cmd/cli.h"
+#include "kernel/kmod.h"
 #include "vm/topology.h"
 
 #define DEFAULT_TOPOLOGY	"1n1l2c1t"
@@ -147,20 +148,34 @@ static int check_includes(void)
 	return 0;
 }
 
-/* ktstr.ko goes into the guest only if it was built for this kernel. */
-static const char *kmod_for(const struct vm_setup *s)
+/*
+ * ktstr.ko goes into the guest only if it was built for this kernel:
+ * the one `make kmod` built, or one built into the kernel's cache entry.
+ */
+static const char *kmod_for(struct vm_setup *s)
 {
 	char *tree = s->paths.kmod_tree[0] ?
 		     read_file(s->paths.kmod_tree, PATH_MAX, NULL) : NULL;
-	bool match;
+	char err[PATH_MAX * 2];
+	bool match = false;
+	int r;
 
-	if (!tree)
+	if (tree) {
+		rstrip(tree);
+		match = s->kernel.tree[0] && !strcmp(tree, s->kernel.tree) &&
+			!access(s->paths.kmod, R_OK);
+		free(tree);
+	}
+	if (match)
+		return s->paths.kmod;
+	if (!s->kernel.tree[0] || !s->paths.src_root[0])
 		return NULL;
-	rstrip(tree);
-	match = s->kernel.tree[0] && !strcmp(tree, s->kernel.tree) &&
-		!access(s->paths.kmod, R_OK);
-	free(tree);
-	return match ? s->paths.kmod : NULL;
+	r = kmod_for_entry(s->paths.src_root, s->kernel.tree, s->kmod,
+			   sizeof(s->kmod), err, sizeof(err));
+	if (r < 0)
+		errmsg("%s; running without /dev/ktstr (the tests that need it skip)",
+		       err);
+	return r ? NULL : s->kmod;
 }
 
 int vm_sched_pick(const struct vm_setup *s, const char *arg,

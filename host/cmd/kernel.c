@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr kernel build|list|path [--source DIR]: the cached kernels under
- * test, built from Debian's source or from a user's git tree.
+ * ktstr kernel build|list|path [--source DIR] [--flavour NAME]: the cached
+ * kernels under test, built from Debian's source or from a user's git
+ * tree, normal or with the kernel's debug checkers (kernel/flavour.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +13,18 @@
 #include "cmd/cli.h"
 #include "kernel/build.h"
 #include "kernel/cache.h"
+#include "kernel/flavour.h"
 #include "kernel/source.h"
 
 int cmd_kernel(int argc, const char **argv)
 {
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) + 1, verbose = 0;
-	char *source = NULL;
+	char *source = NULL, *flavour_name = NULL;
+	const struct kernel_flavour *flavour = KFLAVOUR_NORMAL;
 	struct poptOption table[] = {
+		{ "flavour", 0, POPT_ARG_STRING, &flavour_name, 0,
+		  "normal (default) or debug: KASAN, KFENCE, lockdep, UBSAN, DEBUG_LIST, debug objects, kmemleak on top; cached beside, boot it with --kernel debug",
+		  "NAME" },
 		{ "source", 0, POPT_ARG_STRING, &source, 0,
 		  "build this kernel git tree out of tree instead of Debian's linux-source-6.12",
 		  "DIR" },
@@ -54,6 +60,21 @@ int cmd_kernel(int argc, const char **argv)
 		errmsg("kernel: bad --jobs %d: expected 1 to 256", jobs);
 		goto out;
 	}
+	if (flavour_name) {
+		flavour = kflavour_find(flavour_name);
+		if (!flavour) {
+			char names[128];
+
+			kflavour_names(names, sizeof(names));
+			errmsg("kernel: unknown --flavour \"%s\"; expected one of %s",
+			       flavour_name, names);
+			goto out;
+		}
+		if (!strcmp(what, "list")) {
+			errmsg("kernel: --flavour goes with build or path; list shows every entry");
+			goto out;
+		}
+	}
 	if (paths_init(&paths, err, sizeof(err))) {
 		errmsg("%s", err);
 		goto out;
@@ -64,13 +85,15 @@ int cmd_kernel(int argc, const char **argv)
 	}
 	/* A tree that cannot be built is bad input: say so before anything starts. */
 	if (source && !strcmp(what, "build") &&
-	    ksource_identify(source, paths.fragment, &ks, err, sizeof(err))) {
+	    ksource_identify(source, paths.fragment, flavour, &ks, err,
+			     sizeof(err))) {
 		errmsg("%s", err);
 		goto out;
 	}
 	if (!strcmp(what, "build")) {
 		struct kernel_build_opts o = {
 			.fragment = paths.fragment,
+			.flavour = flavour,
 			.source = source,
 			.jobs = (unsigned int)jobs,
 			.verbose = verbose,
@@ -81,8 +104,8 @@ int cmd_kernel(int argc, const char **argv)
 		r = kcache_list(stdout);
 	} else if (!strcmp(what, "path")) {
 		/* The build tree of the current kernel, for Kbuild (make kmod). */
-		if (source && ksource_identify(source, paths.fragment, &ks, err,
-					       sizeof(err))) {
+		if (source && ksource_identify(source, paths.fragment, flavour,
+					       &ks, err, sizeof(err))) {
 			errmsg("%s", err);
 			r = EXIT_USAGE;
 		} else if (source && !kcache_entry_complete(ks.key)) {
@@ -90,8 +113,10 @@ int cmd_kernel(int argc, const char **argv)
 			       ks.dir, ks.commit, ks.dirty ? " with changes" : "",
 			       source);
 			r = 1;
-		} else if (kernel_pick(source ? ks.key : NULL, paths.fragment, &k,
-				       err, sizeof(err))) {
+		} else if (kernel_pick(source ? ks.key :
+				       flavour == KFLAVOUR_NORMAL ? NULL :
+				       flavour->name, paths.fragment, &k, err,
+				       sizeof(err))) {
 			errmsg("%s", err);
 			r = 1;
 		} else {
@@ -104,6 +129,7 @@ int cmd_kernel(int argc, const char **argv)
 	}
 out:
 	free(source);
+	free(flavour_name);
 	poptFreeContext(pc);
 	return r;
 }

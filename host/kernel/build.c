@@ -14,6 +14,7 @@
 #include "util.h"
 #include "kernel/build.h"
 #include "kernel/cache.h"
+#include "kernel/flavour.h"
 #include "kernel/progress.h"
 #include "kernel/source.h"
 #include "paths.h"
@@ -185,21 +186,31 @@ static int configure(struct build *b)
 {
 	char config[PATH_MAX + 16];
 	char *tiny[] = { "make", "tinyconfig", oarg(b), NULL };
-	char *merge[] = { "scripts/kconfig/merge_config.sh", "-m", "-O", b->tree,
-			  config, (char *)b->o->fragment, NULL };
+	struct kernel_fragments fr;
+	char *merge[8] = { "scripts/kconfig/merge_config.sh", "-m", "-O", b->tree,
+			   config };
 	char *olddef[] = { "make", "olddefconfig", oarg(b), NULL };
 	struct strlist missing = STRLIST_INIT;
 	int n;
 
 	snprintf(config, sizeof(config), "%s/.config", b->tree);
+	kflavour_fragments(b->o->flavour, b->o->fragment, &fr);
+	for (unsigned int i = 0; i < fr.n; i++)
+		merge[5 + i] = fr.path[i];
 	if (run(b, b->src, "tinyconfig", tiny) ||
 	    run(b, b->src, "merge", merge) ||
 	    run(b, b->src, "olddefconfig", olddef))
 		return -1;
-	n = kconfig_verify(b->o->fragment, config, &missing);
-	if (n < 0) {
-		errmsg("cannot read %s or %s", b->o->fragment, config);
-		return -1;
+	n = 0;
+	for (unsigned int i = 0; i < fr.n; i++) {
+		int m = kconfig_verify(fr.path[i], config, &missing);
+
+		if (m < 0) {
+			errmsg("cannot read %s or %s", fr.path[i], config);
+			strlist_free(&missing);
+			return -1;
+		}
+		n += m;
 	}
 	if (n > 0) {
 		errmsg("%d required kernel option%s did not survive olddefconfig (a dependency is missing or the option does not exist in this source):",
@@ -284,14 +295,14 @@ int kernel_build(const struct kernel_build_opts *o)
 	int lock, r = -1;
 
 	if (o->source) {
-		if (ksource_identify(o->source, o->fragment, &ks, err,
-				     sizeof(err))) {
+		if (ksource_identify(o->source, o->fragment, o->flavour, &ks,
+				     err, sizeof(err))) {
 			errmsg("%s", err);
 			return -1;
 		}
 		snprintf(key, sizeof(key), "%s", ks.key);
-	} else if (kcache_current_key(o->fragment, key, sizeof(key), err,
-				      sizeof(err))) {
+	} else if (kcache_current_key(o->fragment, o->flavour, key,
+				      sizeof(key), err, sizeof(err))) {
 		errmsg("%s", err);
 		return -1;
 	}

@@ -10,8 +10,11 @@
 
 #include <stddef.h>
 
+struct kernel_flavour;
+
 struct kernel_build_opts {
 	const char *fragment;	/* config fragment path */
+	const struct kernel_flavour *flavour;	/* kernel/flavour.h */
 	const char *source;	/* a user's git tree (source.h), or NULL: Debian's */
 	unsigned int jobs;	/* make -j */
 	int verbose;		/* stream the build output */

@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "kernel/cache.h"
+#include "kernel/flavour.h"
 #include "kernel/source.h"
 #include "paths.h"
 
@@ -72,21 +73,24 @@ int kcache_source_version(char *buf, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
-int kcache_current_key(const char *fragment_path, char *key, size_t keylen,
-		       char *err, size_t errlen)
+int kcache_current_key(const char *fragment_path,
+		       const struct kernel_flavour *flavour, char *key,
+		       size_t keylen, char *err, size_t errlen)
 {
-	char version[128];
+	struct kernel_fragments fr;
+	char version[160];
 	size_t len;
 	char *frag;
 
-	if (kcache_source_version(version, sizeof(version), err, errlen))
+	if (kcache_source_version(version, sizeof(version) - 32, err, errlen))
 		return -1;
-	frag = read_file(fragment_path, 1 << 20, &len);
-	if (!frag) {
-		snprintf(err, errlen, "cannot read the config fragment %s: %s",
-			 fragment_path, strerror(errno));
+	/* A flavour's entry sits beside the normal one: VERSION-debug-HASH. */
+	if (flavour != KFLAVOUR_NORMAL)
+		snprintf(version + strlen(version), 32, "-%s", flavour->name);
+	kflavour_fragments(flavour, fragment_path, &fr);
+	frag = kflavour_read(&fr, &len, err, errlen);
+	if (!frag)
 		return -1;
-	}
 	kcache_key(version, frag, len, key, keylen);
 	free(frag);
 	return 0;
@@ -212,13 +216,16 @@ static int pick_tree(const char *tree, struct kernel_pick *k, char *err,
 int kernel_pick(const char *arg, const char *fragment_path,
 		struct kernel_pick *k, char *err, size_t errlen)
 {
+	const struct kernel_flavour *flavour = arg ? kflavour_find(arg) :
+					       KFLAVOUR_NORMAL;
 	char key[200], dir[PATH_MAX], tree[PATH_MAX + 8];
 	struct stat st;
 
 	memset(k, 0, sizeof(*k));
-	if (!arg) {
-		if (kcache_current_key(fragment_path, key, sizeof(key), err,
-				       errlen))
+	/* No --kernel, or a flavour's name: the current source's build. */
+	if (flavour && (!arg || stat(arg, &st))) {
+		if (kcache_current_key(fragment_path, flavour, key, sizeof(key),
+				       err, errlen))
 			return -1;
 		/* A build in progress: wait for it rather than fail. */
 		kcache_entry_dir(key, dir, sizeof(dir));
@@ -230,8 +237,8 @@ int kernel_pick(const char *arg, const char *fragment_path,
 		}
 		if (!kcache_entry_complete(key)) {
 			snprintf(err, errlen,
-				 "no kernel built for %s yet; run 'ktstr kernel build' (or 'make kernel'), or pass --kernel",
-				 key);
+				 "no kernel built for %s yet; run 'ktstr kernel build%s%s' (or 'make kernel'), or pass --kernel",
+				 key, arg ? " --flavour " : "", arg ? arg : "");
 			return -1;
 		}
 		kcache_entry_dir(key, dir, sizeof(dir));

@@ -27,9 +27,14 @@ void kcache_key(const char *version, const void *fragment, size_t len,
 		char *key, size_t keylen);
 /* The installed source package's version, e.g. "6.12.117-1~deb12u1". */
 int kcache_source_version(char *buf, size_t len, char *err, size_t errlen);
-/* Key of the kernel the current source + @fragment_path would build. */
-int kcache_current_key(const char *fragment_path, char *key, size_t keylen,
-		       char *err, size_t errlen);
+/*
+ * Key of the kernel the current source + @fragment_path would build in
+ * @flavour (kernel/flavour.h).
+ */
+struct kernel_flavour;
+int kcache_current_key(const char *fragment_path,
+		       const struct kernel_flavour *flavour, char *key,
+		       size_t keylen, char *err, size_t errlen);
 /* Directory of the cache entry for @key. */
 void kcache_entry_dir(const char *key, char *buf, size_t len);
 bool kcache_entry_complete(const char *key);
@@ -49,8 +54,9 @@ struct kernel_pick {
 };
 
 /*
- * Resolve --kernel @arg (a build tree, a bzImage or a vmlinux), or the
- * current cache entry when @arg is NULL.
+ * Resolve --kernel @arg (a build tree, a bzImage, a vmlinux, a cache
+ * entry's name or a flavour's name: the current source's build in that
+ * flavour), or the current cache entry when @arg is NULL.
  */
 int kernel_pick(const char *arg, const char *fragment_path,
 		struct kernel_pick *k, char *err, size_t errlen);

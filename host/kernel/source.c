@@ -15,6 +15,7 @@
 
 #include "util.h"
 #include "kernel/cache.h"
+#include "kernel/flavour.h"
 #include "kernel/source.h"
 
 #define GIT_OUT_MAX	(1ull << 34)	/* a diff bigger than 16 GiB is not a patch */
@@ -133,6 +134,7 @@ static void sanitize(char *s)
 }
 
 int ksource_identify(const char *dir, const char *fragment_path,
+		     const struct kernel_flavour *flavour,
 		     struct kernel_source *s, char *err, size_t errlen)
 {
 	static const char *const head[] = { "rev-parse", "--verify", "HEAD", NULL };
@@ -146,6 +148,7 @@ int ksource_identify(const char *dir, const char *fragment_path,
 		".config", "include/config", "arch/x86/include/generated",
 	};
 	unsigned char d[EVP_MAX_MD_SIZE];
+	struct kernel_fragments fr;
 	char path[PATH_MAX + 16], name[64], hex[17], *frag;
 	unsigned int dlen = 0;
 	EVP_MD_CTX *md;
@@ -188,12 +191,10 @@ int ksource_identify(const char *dir, const char *fragment_path,
 			 s->dir);
 		return -1;
 	}
-	frag = read_file(fragment_path, 1 << 20, &flen);
-	if (!frag) {
-		snprintf(err, errlen, "cannot read the config fragment %s: %s",
-			 fragment_path, strerror(errno));
+	kflavour_fragments(flavour, fragment_path, &fr);
+	frag = kflavour_read(&fr, &flen, err, errlen);
+	if (!frag)
 		return -1;
-	}
 	md = EVP_MD_CTX_new();
 	if (!md) {
 		free(frag);
@@ -230,8 +231,10 @@ int ksource_identify(const char *dir, const char *fragment_path,
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	snprintf(name, sizeof(name), "%.40s", strrchr(s->dir, '/') + 1);
 	sanitize(name);
-	snprintf(s->key, sizeof(s->key), "%s-g%.12s%s-%s", name[0] ? name : "linux",
-		 s->commit, s->dirty ? "-dirty" : "", hex);
+	snprintf(s->key, sizeof(s->key), "%s-g%.12s%s%s%s-%s",
+		 name[0] ? name : "linux", s->commit, s->dirty ? "-dirty" : "",
+		 flavour == KFLAVOUR_NORMAL ? "" : "-",
+		 flavour == KFLAVOUR_NORMAL ? "" : flavour->name, hex);
 	r = 0;
 out:
 	EVP_MD_CTX_free(md);

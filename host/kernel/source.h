@@ -20,15 +20,18 @@ struct kernel_source {
 	char dir[PATH_MAX];	/* absolute */
 	char commit[41];
 	bool dirty;		/* uncommitted changes */
-	char key[200];		/* NAME-gCOMMIT12[-dirty]-HASH16 */
+	char key[200];		/* NAME-gCOMMIT12[-dirty][-FLAVOUR]-HASH16 */
 };
 
 /*
- * Identify the git work tree @dir for the fragment at @fragment_path.
+ * Identify the git work tree @dir for the fragment at @fragment_path
+ * in @flavour.
  * 0, or -1 with one line in @err (not a kernel tree, not a git
  * repository, an in-tree build in the way).
  */
+struct kernel_flavour;
 int ksource_identify(const char *dir, const char *fragment_path,
+		     const struct kernel_flavour *flavour,
 		     struct kernel_source *s, char *err, size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@
 #include "kselftest_harness.h"
 #include "kernel/build.h"
 #include "kernel/cache.h"
+#include "kernel/flavour.h"
 #include "kernel/source.h"
 #include "strlist.h"
 #include "util.h"
@@ -110,7 +111,7 @@ TEST(source_key_follows_commit_changes_and_fragment)
 			"echo 'config X' > Kconfig && git add Kconfig && "
 			"git -c user.name=t -c user.email=t@t commit -qm one", dir));
 	ASSERT_EQ(0, write_file(frag, "CONFIG_X=y\n", 11, 0644));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &a, err, sizeof(err)))
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &a, err, sizeof(err)))
 		TH_LOG("%s", err);
 	EXPECT_FALSE(a.dirty);
 	EXPECT_EQ(40u, strlen(a.commit));
@@ -118,42 +119,80 @@ TEST(source_key_follows_commit_changes_and_fragment)
 	EXPECT_EQ(0, strncmp(a.key, strrchr(dir, '/') + 1, strlen(strrchr(dir, '/') + 1)));
 	EXPECT_NE(NULL, strstr(a.key, "-g"));
 	EXPECT_EQ(0, strncmp(strstr(a.key, "-g") + 2, a.commit, 12));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &b, err, sizeof(err)));
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &b, err, sizeof(err)));
 	EXPECT_STREQ(a.key, b.key);
 	/* An uncommitted edit: dirty, another key. */
 	ASSERT_EQ(0, sh("echo 'config Y' >> %s/Kconfig", dir));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &c, err, sizeof(err)));
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &c, err, sizeof(err)));
 	EXPECT_TRUE(c.dirty);
 	EXPECT_NE(NULL, strstr(c.key, "-dirty-"));
 	EXPECT_STRNE(a.key, c.key);
 	/* Committed: clean, a new commit, another key again. */
 	ASSERT_EQ(0, sh("cd %s && git -c user.name=t -c user.email=t@t commit -qam two", dir));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &d, err, sizeof(err)));
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &d, err, sizeof(err)));
 	EXPECT_FALSE(d.dirty);
 	EXPECT_STRNE(a.commit, d.commit);
 	EXPECT_STRNE(c.key, d.key);
 	/* A new file git does not ignore counts as a change; its content too. */
 	ASSERT_EQ(0, sh("echo new > %s/added.c", dir));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &e, err, sizeof(err)));
 	EXPECT_TRUE(e.dirty);
 	ASSERT_EQ(0, sh("echo newer > %s/added.c", dir));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &f, err, sizeof(err)));
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &f, err, sizeof(err)));
 	EXPECT_STRNE(e.key, f.key);
 	/* Another fragment, another key. */
 	ASSERT_EQ(0, write_file(frag, "CONFIG_X=n\n", 11, 0644));
-	ASSERT_EQ(0, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	ASSERT_EQ(0, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &e, err, sizeof(err)));
 	EXPECT_STRNE(e.key, f.key);
 	/* An in-tree build is in the way of O=; not git: said in one line. */
 	ASSERT_EQ(0, sh("touch %s/.config", dir));
-	EXPECT_EQ(-1, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	EXPECT_EQ(-1, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &e, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "make mrproper"));
 	ASSERT_EQ(0, sh("rm -f %s/.config && rm -rf %s/.git", dir));
-	EXPECT_EQ(-1, ksource_identify(dir, frag, &e, err, sizeof(err)));
+	EXPECT_EQ(-1, ksource_identify(dir, frag, KFLAVOUR_NORMAL, &e, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "not a git work tree"));
-	EXPECT_EQ(-1, ksource_identify("/", frag, &e, err, sizeof(err)));
+	EXPECT_EQ(-1, ksource_identify("/", frag, KFLAVOUR_NORMAL, &e, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "not a kernel source tree"));
 	sh("rm -rf %s", dir);
 	unlink(frag);
 }
 
 TEST_HARNESS_MAIN
+
+TEST(flavour_fragments_and_key)
+{
+	const struct kernel_flavour *debug = kflavour_find("debug");
+	char dir[] = "/tmp/ktstr-flavour-XXXXXX", base[64], extra[64], err[256];
+	struct kernel_fragments fr;
+	size_t len = 0;
+	char *all;
+
+	ASSERT_NE(NULL, debug);
+	EXPECT_EQ(NULL, kflavour_find("Debug"));
+	EXPECT_EQ(KFLAVOUR_NORMAL, kflavour_find("normal"));
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(base, sizeof(base), "%s/config", dir);
+	snprintf(extra, sizeof(extra), "%s/%s", dir, debug->fragment);
+
+	/* Normal: the base alone, so its key is what it always was. */
+	kflavour_fragments(KFLAVOUR_NORMAL, base, &fr);
+	ASSERT_EQ(1u, fr.n);
+	EXPECT_STREQ(base, fr.path[0]);
+
+	/* Debug: the base, then its own file beside it. */
+	kflavour_fragments(debug, base, &fr);
+	ASSERT_EQ(2u, fr.n);
+	EXPECT_STREQ(extra, fr.path[1]);
+	ASSERT_EQ(0, write_tmp(base, "CONFIG_A=y\n"));
+	EXPECT_EQ(NULL, kflavour_read(&fr, &len, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, extra));
+	ASSERT_EQ(0, write_tmp(extra, "CONFIG_KASAN=y\n"));
+	all = kflavour_read(&fr, &len, err, sizeof(err));
+	ASSERT_NE(NULL, all);
+	EXPECT_EQ(26u, len);
+	EXPECT_STREQ("CONFIG_A=y\nCONFIG_KASAN=y\n", all);
+	free(all);
+	unlink(base);
+	unlink(extra);
+	rmdir(dir);
+}
