@@ -32,6 +32,8 @@ LIB_SRCS	:= lib/strlist.c lib/wire.c lib/util.c lib/ktstr_fields.c selftests/lib
 HOST_SRCS	:= $(wildcard host/*.c host/*/*.c)
 AGENT_SRCS	:= $(wildcard guest/agent/*.c) selftests/lib/scheduler.c selftests/lib/kmod_load.c \
 		   selftests/lib/ktstr_dev.c selftests/lib/agent_event.c
+FUZZ_KMOD_SRCS	:= $(wildcard guest/fuzz/*.c) selftests/lib/kmod_load.c selftests/lib/ktstr_dev.c \
+		   lib/ktstr_fields.c
 CTL_SRCS	:= $(wildcard guest/ctl/*.c) selftests/lib/kmod_load.c selftests/lib/ktstr_dev.c \
 		   lib/ktstr_fields.c
 
@@ -51,7 +53,7 @@ all: host guest kernel kmod scheds
 
 host: $(KTSTR)
 guest: $(BUILD)/guest/ktstr-agent $(BUILD)/guest/ktstr-ctl $(BUILD)/guest/reference-init \
-	$(BUILD)/guest/ktstr-kmod-bench selftests
+	$(BUILD)/guest/ktstr-kmod-bench $(BUILD)/guest/ktstr-kmod-fuzz selftests
 
 # The kselftest target (lib.mk). Its module is built once, by 'kmod'
 # below, and linked where lib.mk would put it: test_modules/ beside the
@@ -79,6 +81,12 @@ $(BUILD)/guest/ktstr-kmod-bench: guest/bench/kmod_bench.c selftests/lib/ktstr_de
 		$(wildcard uapi/linux/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^)
+
+# Fuzzes /dev/ktstr in the guest (scripts/debug-kernel.sh).
+$(BUILD)/guest/ktstr-kmod-fuzz: $(FUZZ_KMOD_SRCS) $(LIB_SRCS) $(wildcard guest/fuzz/*.h selftests/lib/*.h lib/*.h \
+		uapi/linux/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(FUZZ_KMOD_SRCS) -lpopt -lkmod
 
 # The bare reference /init the boot benchmark compares against: static,
 # powers the VM off at once.
@@ -133,6 +141,7 @@ test_compare_stats_SRCS	:= host/compare/stats.c
 test_compare_plot_SRCS	:= host/compare/plot.c host/compare/stats.c host/xml_escape.c
 test_compare_metrics_SRCS := host/compare/metrics.c host/compare/analysis.c host/compare/stats.c \
 			   host/compare/baseline.c host/paths.c lib/util.c selftests/lib/file.c
+test_kreports_SRCS	:= guest/fuzz/kreports.c
 test_select_SRCS	:= host/cmd/select.c host/cmd/suite.c host/cmd/harness_list.c lib/strlist.c \
 			   lib/util.c selftests/lib/file.c
 

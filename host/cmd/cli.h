@@ -33,6 +33,7 @@ struct vm_cli {
 	double snapshot_window_s;
 	double watchdog_s;
 	double hang_timeout_s;	/* < 0: the default for the accel */
+	int no_kmod;		/* --no-kmod */
 	char *expect;		/* --expect VERDICT, or NULL */
 	double disk_iops, disk_bps;	/* the disk's throttle; 0: none */
 	struct strlist includes;

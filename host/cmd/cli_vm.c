@@ -74,6 +74,9 @@ struct poptOption vm_cli_options[] = {
 	{ "expect", 0, POPT_ARG_STRING, &vm_cli.expect, 0,
 	  "a negative control: pass only if the run ends with this verdict (sched-error, sched-killed, ...)",
 	  "VERDICT" },
+	{ "no-kmod", 0, POPT_ARG_NONE, &vm_cli.no_kmod, 0,
+	  "boot without ktstr.ko loaded (for tests that load and unload it themselves); no /dev/ktstr, no guest-requested captures",
+	  NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v',
 	  "show the guest console (twice: also QEMU's command and the scheduler output)",
 	  NULL },
@@ -148,30 +151,13 @@ static int check_includes(void)
 	return 0;
 }
 
-/*
- * ktstr.ko goes into the guest only if it was built for this kernel:
- * the one `make kmod` built, or one built into the kernel's cache entry.
- */
+/* ktstr.ko goes into the guest only if it was built for this kernel. */
 static const char *kmod_for(struct vm_setup *s)
 {
-	char *tree = s->paths.kmod_tree[0] ?
-		     read_file(s->paths.kmod_tree, PATH_MAX, NULL) : NULL;
 	char err[PATH_MAX * 2];
-	bool match = false;
-	int r;
+	int r = kmod_pick(&s->paths, s->kernel.tree, s->kmod, sizeof(s->kmod),
+			  err, sizeof(err));
 
-	if (tree) {
-		rstrip(tree);
-		match = s->kernel.tree[0] && !strcmp(tree, s->kernel.tree) &&
-			!access(s->paths.kmod, R_OK);
-		free(tree);
-	}
-	if (match)
-		return s->paths.kmod;
-	if (!s->kernel.tree[0] || !s->paths.src_root[0])
-		return NULL;
-	r = kmod_for_entry(s->paths.src_root, s->kernel.tree, s->kmod,
-			   sizeof(s->kmod), err, sizeof(err));
 	if (r < 0)
 		errmsg("%s; running without /dev/ktstr (the tests that need it skip)",
 		       err);
@@ -379,7 +365,7 @@ int vm_cli_resolve(struct vm_setup *s, bool interactive)
 	o->rootfs.busybox = access("/usr/bin/busybox", X_OK) ? NULL :
 			    "/usr/bin/busybox";
 	o->rootfs.includes = &vm_cli.includes;
-	o->rootfs.kmod = kmod_for(s);
+	o->rootfs.kmod = vm_cli.no_kmod ? NULL : kmod_for(s);
 	o->rootfs.ctl = access(s->paths.ctl, X_OK) ? NULL : s->paths.ctl;
 	o->job.interactive = interactive;
 	o->job.sched_args = &s->sched_args;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr kernel build|list|path [--source DIR] [--flavour NAME]: the cached
+ * ktstr kernel build|list|path|kmod [--source DIR] [--flavour NAME]: the cached
  * kernels under test, built from Debian's source or from a user's git
  * tree, normal or with the kernel's debug checkers (kernel/flavour.h).
  */
@@ -14,6 +14,7 @@
 #include "kernel/build.h"
 #include "kernel/cache.h"
 #include "kernel/flavour.h"
+#include "kernel/kmod.h"
 #include "kernel/source.h"
 
 int cmd_kernel(int argc, const char **argv)
@@ -43,7 +44,7 @@ int cmd_kernel(int argc, const char **argv)
 	char err[1024];
 	int opt, r = EXIT_USAGE;
 
-	poptSetOtherOptionHelp(pc, "build|list|path");
+	poptSetOtherOptionHelp(pc, "build|list|path|kmod");
 	while ((opt = poptGetNextOpt(pc)) > 0)
 		;
 	if (opt < -1) {
@@ -53,7 +54,7 @@ int cmd_kernel(int argc, const char **argv)
 	}
 	what = poptGetArg(pc);
 	if (!what || poptPeekArg(pc)) {
-		errmsg("kernel: expected one of build, list, path");
+		errmsg("kernel: expected one of build, list, path, kmod");
 		goto out;
 	}
 	if (jobs < 1 || jobs > 256) {
@@ -102,7 +103,7 @@ int cmd_kernel(int argc, const char **argv)
 		r = kernel_build(&o) ? 1 : 0;
 	} else if (!strcmp(what, "list")) {
 		r = kcache_list(stdout);
-	} else if (!strcmp(what, "path")) {
+	} else if (!strcmp(what, "path") || !strcmp(what, "kmod")) {
 		/* The build tree of the current kernel, for Kbuild (make kmod). */
 		if (source && ksource_identify(source, paths.fragment, flavour,
 					       &ks, err, sizeof(err))) {
@@ -119,12 +120,26 @@ int cmd_kernel(int argc, const char **argv)
 				       sizeof(err))) {
 			errmsg("%s", err);
 			r = 1;
-		} else {
+		} else if (!strcmp(what, "path")) {
 			printf("%s\n", k.tree);
 			r = 0;
+		} else {
+			/* ktstr.ko for that kernel, built now if need be. */
+			char ko[PATH_MAX];
+			int m = kmod_pick(&paths, k.tree, ko, sizeof(ko), err,
+					  sizeof(err));
+
+			if (m < 0)
+				errmsg("%s", err);
+			else if (m > 0)
+				errmsg("kernel: no ktstr.ko for %s: run 'make kmod' in the ktstr tree",
+				       k.tree);
+			else
+				printf("%s\n", ko);
+			r = m ? 1 : 0;
 		}
 	} else {
-		errmsg("kernel: unknown action \"%s\"; expected build, list or path",
+		errmsg("kernel: unknown action \"%s\"; expected build, list, path or kmod",
 		       what);
 	}
 out:

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,4 +158,26 @@ out:
 		snprintf(out, len, "%s", ko);
 	close(lock);
 	return r;
+}
+
+int kmod_pick(const struct ktstr_paths *p, const char *tree, char *out,
+	      size_t len, char *err, size_t errlen)
+{
+	char *built_for = p->kmod_tree[0] ?
+			  read_file(p->kmod_tree, PATH_MAX, NULL) : NULL;
+	bool match = false;
+
+	if (built_for) {
+		rstrip(built_for);
+		match = tree[0] && !strcmp(built_for, tree) &&
+			!access(p->kmod, R_OK);
+		free(built_for);
+	}
+	if (match) {
+		snprintf(out, len, "%s", p->kmod);
+		return 0;
+	}
+	if (!tree[0] || !p->src_root[0])
+		return 1;
+	return kmod_for_entry(p->src_root, tree, out, len, err, errlen);
 }

@@ -22,4 +22,14 @@
 int kmod_for_entry(const char *root, const char *tree, char *out, size_t len,
 		   char *err, size_t errlen);
 
+/*
+ * The module for the kernel whose build tree is @tree ("" for a bare
+ * image): the one `make kmod` built when it was built for @tree, else the
+ * cache entry's (kmod_for_entry). 0 with its path in @out, 1 when there
+ * is none, -1 with one line in @err when building it failed.
+ */
+struct ktstr_paths;
+int kmod_pick(const struct ktstr_paths *p, const char *tree, char *out,
+	      size_t len, char *err, size_t errlen);
+
 #endif
