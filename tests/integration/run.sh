@@ -11,6 +11,7 @@ work=$(mktemp -d /tmp/ktstr-itest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 n=0
 failed=0
+skipped=0
 
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() {
@@ -203,6 +204,13 @@ mkdir -p "$work/ksrc" && echo 'config X' >"$work/ksrc/Kconfig"
 check "bad input: kernel build --source of a tree that is not in git says how to make it one" \
 	names_error 'not a git work tree.*git init'
 rm -rf "$work/ksrc"
+"$K" kernel build --flavour fast >"$work/out" 2>"$work/err"; rc=$?
+check "bad input: kernel build --flavour with an unknown name lists the flavours" \
+	names_error 'unknown --flavour "fast"; expected one of normal, debug'
+"$K" kernel path --flavour debug >/dev/null 2>&1 && dbg_built=1 || dbg_built=0
+"$K" kernel kmod >"$work/out" 2>"$work/err"; rc=$?
+check "kernel kmod: the module built for the cached kernel" \
+	eval 'test "$rc" -eq 0 && test "$(cat "$work/out")" = "$top/build/kmod/ktstr.ko"'
 
 gauntlet_error -j 0
 check "bad input: gauntlet -j 0" names_error 'bad -j 0: expected 1 to'
@@ -528,6 +536,35 @@ wait
 check "a run waits, saying so, for the kernel another ktstr is building, then boots it" \
 	eval 'test "$rc" -eq 0 && grep -qx up "$work/out" &&
 	      grep -q "kernel $key is being built by another ktstr; waiting for it to finish" "$work/err"'
+
+# --- /dev/ktstr fuzzed, the module reloaded ----------------------------------
+# The short run of scripts/debug-kernel.sh: on the normal kernel always,
+# on the debug kernel (KASAN, lockdep, UBSAN, kmemleak...) when it is cached.
+fuzz_kmod() {
+	local kernel=$1 secs=$2 reloads=$3 ko
+	ko=$("$K" kernel kmod ${kernel:+--flavour "$kernel"} 2>"$work/err") || return 1
+	ktstr_sh ${kernel:+--kernel "$kernel"} --memory 1024 --scheduler scx_simple \
+		--include "$top/build/guest/ktstr-kmod-fuzz" \
+		--exec "ktstr-kmod-fuzz --seconds $secs --seed 7"
+	cp "$work/out" "$work/fuzz.out"
+	[ "$rc" -eq 0 ] && grep -q '^kmod-fuzz: PASS' "$work/out" &&
+		grep -q '^kmod-fuzz: reports kasan 0 .* oops 0' "$work/out" &&
+		awk '/^kmod-fuzz: requests/ { exit !($3 + 0 > 1000) }' "$work/out" &&
+		awk '/^kmod-fuzz: capture / { exit !($5 + 0 > 0) }' "$work/out" || return 1
+	ktstr_sh ${kernel:+--kernel "$kernel"} --memory 1024 --no-kmod \
+		--include "$ko" --include "$top/build/guest/ktstr-kmod-fuzz" \
+		--exec "test ! -e /dev/ktstr && ktstr-kmod-fuzz --reload $reloads --ko /include/ktstr.ko"
+	[ "$rc" -eq 0 ] && grep -qx "kmod-fuzz: reloads $reloads, clean $reloads" "$work/out"
+}
+check "kmod fuzz: 20 s of random and racing requests under scx_simple, 10 reloads: no report, nothing hung" \
+	fuzz_kmod "" 20 10
+if [ "$dbg_built" = 1 ]; then
+	check "kmod fuzz on the debug kernel: 60 s, 10 reloads: no KASAN, lockdep, UBSAN, kmemleak or WARNING report" \
+		fuzz_kmod debug 60 10
+else
+	n=$((n + 1)); skipped=$((skipped + 1))
+	echo "ok $n kmod fuzz on the debug kernel # SKIP the debug kernel is not built (ktstr kernel build --flavour debug; scripts/debug-kernel.sh)"
+fi
 
 # --- snapshots from outside the guest -----------------------------------------
 rm -rf "$work/snap"
@@ -875,5 +912,5 @@ rm -rf "$work/cmp" "$work/cmp2" "$work/out2"
 check "nothing left behind at the end" eval '! leftovers'
 
 echo "1..$n"
-echo "# integration: $((n - failed)) passed, $failed failed"
+echo "# integration: $((n - failed - skipped)) passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
