@@ -14,12 +14,10 @@
 #include "kselftest_harness.h"
 #include "lib/ktstr_dev.h"
 #include "lib/ktstr_module.h"
+#include "lib/sched_ext_policy.h"
 #include "ktstr_guest.h"
 
 #define SEED_VTIME_NS	(30ULL * 86400 * 1000000000)	/* ~30 days */
-#ifndef SCHED_EXT
-#define SCHED_EXT	7	/* include/uapi/linux/sched.h */
-#endif
 #define ATTEMPTS	500
 
 #define QUEUED_SPINNERS	3

@@ -12,10 +12,8 @@
 #include "kselftest_harness.h"
 #include "ktstr_guest.h"
 #include "lib/ktstr_env.h"
+#include "lib/sched_ext_policy.h"
 
-#ifndef SCHED_EXT
-#define SCHED_EXT 7
-#endif
 
 /*
  * The scheduler asked for: under ktstr, the one the host named; run

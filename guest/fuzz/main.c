@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <popt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "fuzz.h"
 #include "kmod_load.h"
 #include "kreports.h"
+#include "sched_ext_policy.h"
 #include "ktstr_dev.h"
 
 #define MAX_WORKERS	32
@@ -56,29 +58,63 @@ static void worker(struct fuzz_shared *sh, uint64_t seed)
 	_exit(0);
 }
 
-/* Tasks that exist for an instant: the targets of task reads and writes. */
+#define SLEEPERS	4
+
+static void publish(struct fuzz_shared *sh, pid_t pid)
+{
+	atomic_store(&sh->pids[atomic_fetch_add(&sh->pid_next, 1) % FUZZ_PIDS],
+		     (unsigned int)pid);
+	atomic_fetch_add(&sh->forks, 1);
+}
+
+/*
+ * The targets of task reads and writes: tasks that exist for an instant,
+ * and sleepers (the only tasks a write may change) killed at random, so
+ * that writes race with their exit.
+ */
 static void forker(struct fuzz_shared *sh, uint64_t seed)
 {
 	struct fuzz_rng r = { seed };
+	pid_t sleepers[SLEEPERS] = { 0 };
 
 	while (!atomic_load(&sh->stop)) {
-		unsigned int spin = fuzz_below(&r, 3);
-		pid_t pid = fork();
+		unsigned int spin = fuzz_below(&r, 3), k = fuzz_below(&r, 64);
+		pid_t pid;
 
+		if (k < SLEEPERS && sleepers[k] > 0)
+			kill(sleepers[k], SIGKILL);
+		if (k < SLEEPERS || (k < 2 * SLEEPERS && !sleepers[k - SLEEPERS])) {
+			unsigned int i = k % SLEEPERS;
+
+			pid = fork();
+			if (pid == 0) {
+				struct sched_param sp = { 0 };
+
+				/* Writes take only SCHED_EXT tasks. */
+				sched_setscheduler(0, SCHED_EXT, &sp);
+				for (;;)
+					usleep(300);
+			}
+			sleepers[i] = pid > 0 ? pid : 0;
+			if (pid > 0)
+				publish(sh, pid);
+			continue;
+		}
+		pid = fork();
 		if (pid == 0) {
 			for (volatile unsigned int i = 0; i < spin * 200000; i++)
 				;
 			_exit(0);
 		}
-		if (pid < 0)
-			continue;
-		atomic_store(&sh->pids[atomic_fetch_add(&sh->pid_next, 1) %
-				       FUZZ_PIDS], (unsigned int)pid);
-		atomic_fetch_add(&sh->forks, 1);
+		if (pid > 0)
+			publish(sh, pid);
 		/* Reap some later: a zombie is a task state to be read too. */
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 	}
+	for (int i = 0; i < SLEEPERS; i++)
+		if (sleepers[i] > 0)
+			kill(sleepers[i], SIGKILL);
 	while (wait(NULL) > 0)
 		;
 	_exit(0);

@@ -18,6 +18,7 @@
 #include "../lib/file.h"
 #include "../lib/agent_event.h"
 #include "../lib/scheduler.h"
+#include "../lib/sched_ext_policy.h"
 
 #define SC_MAX_CGS		16
 #define SC_MAX_WORKERS		128
@@ -28,8 +29,6 @@
 #define SC_EPOCHS		16	/* cpuset epochs tracked per worker */
 #define SC_LAT_BUCKETS		128
 #define SC_MPOL_NODES		16	/* nodes counted one by one */
-/* include/uapi/linux/sched.h; the C library's headers may predate it. */
-#define SC_SCHED_EXT		7
 #define SC_SPIN_ITERS		16384		/* one spin block */
 #define SC_EPSILON		0.000001
 #define SC_GAP_PROBE_NS		5000000ull	/* a unit this long may hide a gap */

@@ -189,7 +189,7 @@ static const struct {
 	[SC_POLICY_IDLE] = { SCHED_IDLE, "idle", "SCHED_IDLE" },
 	[SC_POLICY_FIFO] = { SCHED_FIFO, "fifo", "SCHED_FIFO" },
 	[SC_POLICY_RR] = { SCHED_RR, "rr", "SCHED_RR" },
-	[SC_POLICY_EXT] = { SC_SCHED_EXT, "ext", "SCHED_EXT" },
+	[SC_POLICY_EXT] = { SCHED_EXT, "ext", "SCHED_EXT" },
 };
 
 int sc_policy_kernel(enum sc_policy p)

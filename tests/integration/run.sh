@@ -558,6 +558,17 @@ fuzz_kmod() {
 }
 check "kmod fuzz: 20 s of random and racing requests under scx_simple, 10 reloads: no report, nothing hung" \
 	fuzz_kmod "" 20 10
+# The fuzz must be able to fail: a checker's line in the kernel log
+# during the run is counted and fails it. Injected at level 6, below the
+# console's loglevel: at a level the console shows, ktstr itself ends the
+# run at once with kernel-oops (tested with failures above).
+ktstr_sh --include "$top/build/guest/ktstr-kmod-fuzz" --exec '
+	(sleep 2; echo "<6>BUG: KASAN: slab-out-of-bounds injected by the integration test" >/dev/kmsg) &
+	ktstr-kmod-fuzz --seconds 4 --seed 1'
+check "kmod fuzz fails when a checker reports during it (an injected KASAN line is counted)" \
+	eval 'test "$rc" -ne 0 && grep -q "^kmod-fuzz: reports kasan 1 " "$work/out" &&
+	      grep -q "^kmod-fuzz: first kasan report: BUG: KASAN: slab-out-of-bounds injected" "$work/out" &&
+	      grep -qx "kmod-fuzz: FAIL" "$work/out"'
 if [ "$dbg_built" = 1 ]; then
 	check "kmod fuzz on the debug kernel: 60 s, 10 reloads: no KASAN, lockdep, UBSAN, kmemleak or WARNING report" \
 		fuzz_kmod debug 60 10
