@@ -122,6 +122,7 @@ CAPTURE_READ_SRCS	:= host/capture/snapshot.c host/capture/guestview.c host/captu
 			   host/capture/qmp.c host/capture/symbolize.c lib/util.c lib/ktstr_fields.c \
 			   selftests/lib/file.c
 test_hostile_guest_SRCS	:= tests/fuzz/guest_image.c $(CAPTURE_READ_SRCS)
+test_capture_async_SRCS	:= host/capture/capturer.c host/capture/freeze.c $(CAPTURE_READ_SRCS)
 test_kevents_SRCS	:= host/vm/kevents.c
 test_bpfstate_SRCS	:= host/vm/bpfstate.c lib/wire.c
 test_kernel_cache_SRCS	:= host/kernel/cache.c host/kernel/build.c host/kernel/flavour.c host/kernel/progress.c host/kernel/source.c host/paths.c lib/strlist.c lib/util.c \

@@ -83,10 +83,11 @@ struct vm {
 	bool scx_console_seen;	/* the console described the exit */
 	int64_t failure_capture;	/* snapshot id taken at the failure */
 	bool scx_exit_captured;	/* ktstr.ko's capture before teardown */
+	bool scx_exit_capturing;	/* ... submitted, not done yet */
 	uint64_t scx_exit_sync_ns;	/* when ktstr.ko said sched_ext exits */
 	uint64_t heard_ns;	/* the agent's last heartbeat, or a thaw */
 	bool heartbeat_seen;	/* the agent beats: hangs can be told */
-	unsigned int captures_seen;	/* frozen time is not silence */
+	unsigned int frozen_seen;	/* frozen time is not silence */
 	uint64_t tick_ns;	/* the last watch_tick: a stopped host is not silence */
 
 	/*
@@ -123,6 +124,22 @@ void qemu_stop(struct vm *v);
 
 /* proto.c: the host end of the protocol (the agent's is guest/agent/). */
 void proto_feed(struct vm *v, const void *buf, size_t len);
+/* Answer the guest's capture request @req with the snapshot @id (or < 0). */
+void proto_capture_done(struct vm *v, uint32_t req, int64_t id);
+
+/*
+ * Wait for every capture submitted and act on its result: a report names
+ * its snapshot (the end of a run, a verdict's report).
+ */
+void vm_settle_captures(struct vm *v);
+
+/* What to do with a capture's result (capture_req.kind). */
+enum vm_capture_kind {
+	VM_CAPTURE_NOTHING,
+	VM_CAPTURE_SCX_EXIT,	/* ktstr.ko's, at a sched_ext error exit */
+	VM_CAPTURE_VERDICT,	/* the snapshot of a verdict */
+	VM_CAPTURE_CTL_REPLY,	/* ktstr-ctl capture: answer it */
+};
 
 /* watch.c: scheduler and kernel failures to verdicts, at once. */
 void watch_init(struct vm *v);

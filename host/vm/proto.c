@@ -252,16 +252,18 @@ static void on_layout(struct vm *v, const struct wire_frame *f)
 		errmsg("snapshots will hold registers only: %s", err);
 }
 
-/* ktstr-ctl capture in the guest: freeze, capture, thaw, then answer. */
+/*
+ * ktstr-ctl capture in the guest: the capture thread freezes, captures
+ * and thaws; proto_capture_done() answers.
+ */
 static void on_capture(struct vm *v, const struct wire_frame *f)
 {
-	uint8_t pay[64], frame[128];
 	uint32_t req = UINT32_MAX;
 	char tag[KTSTR_TAG_LEN] = "";
 	const uint8_t *val;
 	uint16_t t, n;
 	size_t off = 0;
-	int64_t id;
+	int r;
 
 	while (wire_tlv_next(f->payload, f->len, &off, &t, &val, &n) > 0) {
 		if (t == KTSTR_TLV_CAPTURE_TAG)
@@ -271,8 +273,17 @@ static void on_capture(struct vm *v, const struct wire_frame *f)
 	}
 	if (req == UINT32_MAX)
 		return;
-	id = capturer_capture(v->cap, CAPTURE_GUEST, tag);
-	off = 0;
+	r = capturer_submit(v->cap, CAPTURE_GUEST, tag, false,
+			    VM_CAPTURE_CTL_REPLY, req);
+	if (r)
+		proto_capture_done(v, req, r);
+}
+
+void proto_capture_done(struct vm *v, uint32_t req, int64_t id)
+{
+	uint8_t pay[64], frame[128];
+	size_t off = 0;
+
 	wire_tlv_put_u32(pay, sizeof(pay), &off, KTSTR_TLV_REQUEST_ID, req);
 	wire_tlv_put_u32(pay, sizeof(pay), &off, KTSTR_TLV_CAPTURE_ID,
 			 id > 0 ? (uint32_t)id : 0);

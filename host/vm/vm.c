@@ -215,22 +215,54 @@ static void read_sync(void *ctx)
 			continue;	/* not ktstr.ko: it loads after boot */
 		if (!strcmp(v->sync_line, KTSTR_SYNC_TAG_SCHED_ERROR) &&
 		    watch_sched_under_test(v)) {
-			int64_t id;
-
 			/* The exit was claimed microseconds before this line. */
 			v->scx_exit_sync_ns = now_ns();
-			id = capturer_capture(v->cap, CAPTURE_FAILURE, v->sync_line);
-
 			/* Before teardown: the snapshot the report names. */
-			if (id > 0) {
-				v->failure_capture = id;
+			v->scx_exit_capturing = !capturer_submit(v->cap,
+				CAPTURE_FAILURE, v->sync_line, true,
+				VM_CAPTURE_SCX_EXIT, 0);
+		} else {
+			capturer_submit(v->cap, CAPTURE_GUEST, v->sync_line, true,
+					VM_CAPTURE_NOTHING, 0);
+		}
+	}
+}
+
+/* The capture thread finished some: act on each. */
+static void on_capture_done(void *ctx)
+{
+	struct capture_done d[CAPTURE_QUEUE_MAX];
+	struct vm *v = ctx;
+	unsigned int n = capturer_collect(v->cap, d, CAPTURE_QUEUE_MAX);
+
+	for (unsigned int i = 0; i < n; i++) {
+		switch (d[i].req.kind) {
+		case VM_CAPTURE_SCX_EXIT:
+			v->scx_exit_capturing = false;
+			if (d[i].id > 0) {
+				v->failure_capture = d[i].id;
 				v->scx_exit_captured = true;
 			}
-		} else {
-			capturer_capture(v->cap, CAPTURE_GUEST, v->sync_line);
+			break;
+		case VM_CAPTURE_VERDICT:
+			v->failure_capture = d[i].id;
+			break;
+		case VM_CAPTURE_CTL_REPLY:
+			proto_capture_done(v, d[i].req.cookie, d[i].id);
+			break;
+		default:
+			break;
 		}
-		capturer_release_sync(v->cap);
 	}
+}
+
+void vm_settle_captures(struct vm *v)
+{
+	if (!v->cap)
+		return;
+	if (!capturer_wait_idle(v->cap, 4 * CAPTURE_QMP_TIMEOUT_MS))
+		errmsg("a capture was still under way at the end of the run");
+	on_capture_done(v);
 }
 
 static int accept_on(int *listen_fd)
@@ -344,6 +376,7 @@ static void loop(struct vm *v)
 	ev_add(&l, &v->qmp_listen, on_qmp_accept);
 	ev_add(&l, &v->sync_listen, on_sync_accept);
 	ev_add(&l, &v->sync, read_sync);
+	ev_add(&l, &v->cap->done_fd, on_capture_done);
 	/* Last: QEMU's exit drains every fd above first. */
 	ev_add(&l, &v->pidfd, on_qemu_exit);
 
@@ -352,11 +385,11 @@ static void loop(struct vm *v)
 
 		if (ev_poll(&l, poll_timeout(v, done_at)) < 0)
 			break;
-		if (v->hello && !v->done && !v->qemu_gone) {
+		if (v->hello && !v->done && !v->pending && !v->qemu_gone) {
 			capturer_tick(v->cap, now_ns());
 			watch_tick(v);
 		}
-		if (v->cap->fatal)
+		if (atomic_load(&v->cap->fatal))
 			vm_fail(v, VM_ERROR, "%s", v->cap->fatal_msg);
 		if (v->done && !was_done)
 			done_at = now_ns();
@@ -498,6 +531,7 @@ int vm_run(const struct vm_opts *o, struct vm_result *r)
 	v->pidfd = (int)syscall(SYS_pidfd_open, v->pid, 0);
 	loop(v);
 out:
+	vm_settle_captures(v);
 	watch_finish(v);
 	qemu_stop(v);
 	r->total_ns = now_ns() - v->start_ns;

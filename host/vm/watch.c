@@ -41,6 +41,7 @@ static void report_pending(struct vm *v)
 	if (!v->pending)
 		return;
 	v->pending = false;
+	vm_settle_captures(v);
 	report_failure(v, v->pending_out, v->pending_what, v->pending_ev);
 }
 
@@ -51,9 +52,10 @@ static void decide(struct vm *v, enum vm_outcome out, const struct kev *ev,
 	 * Capture before anything else changes in the guest, unless ktstr.ko
 	 * already had the host capture a sched_ext error before teardown.
 	 */
-	if (!(out == VM_SCHED_ERROR && v->scx_exit_captured))
-		v->failure_capture = capturer_capture(v->cap, CAPTURE_FAILURE,
-						      vm_outcome_name(out));
+	if (!(out == VM_SCHED_ERROR &&
+	      (v->scx_exit_captured || v->scx_exit_capturing)))
+		capturer_submit(v->cap, CAPTURE_FAILURE, vm_outcome_name(out),
+				false, VM_CAPTURE_VERDICT, 0);
 	v->verdict_ns = now_ns();
 	v->pending = true;
 	v->pending_out = out;
@@ -112,8 +114,9 @@ static bool guest_hung(struct vm *v, uint64_t now)
 	 * has not read the guest since: that time was not the guest's
 	 * silence.
 	 */
-	if (v->cap->taken != v->captures_seen || gap) {
-		v->captures_seen = v->cap->taken;
+	if (atomic_load(&v->cap->frozen) != v->frozen_seen || gap ||
+	    capturer_busy(v->cap)) {
+		v->frozen_seen = atomic_load(&v->cap->frozen);
 		v->heard_ns = now;
 	}
 	return v->heartbeat_seen && hang_ns(v) &&
