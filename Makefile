@@ -237,6 +237,9 @@ install: host guest scheds
 	install -D -m 0755 guest/kselftest-run.sh \
 		$(DESTDIR)$(PREFIX)/libexec/ktstr/kselftest-run.sh
 	install -D -m 0644 selftests/config $(DESTDIR)$(PREFIX)/share/ktstr/config
+	install -D -m 0644 selftests/config.debug $(DESTDIR)$(PREFIX)/share/ktstr/config.debug
+	install -D -m 0755 $(BUILD)/guest/ktstr-kmod-fuzz \
+		$(DESTDIR)$(PREFIX)/libexec/ktstr/ktstr-kmod-fuzz
 	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds
 	install -m 0755 $(BUILD)/scheds/scx_fault $(DESTDIR)$(PREFIX)/libexec/ktstr/scheds/
 	$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(BUILD)/selftests TEST_GEN_MODS_DIR= \
