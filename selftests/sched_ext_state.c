@@ -14,7 +14,6 @@
 #include "lib/ktstr_env.h"
 #include "lib/sched_ext_policy.h"
 
-
 /*
  * The scheduler asked for: under ktstr, the one the host named; run
  * directly, whichever is attached (nothing was asked for).
