@@ -223,11 +223,17 @@ static void read_access(struct fuzz_shared *sh, struct fuzz_rng *r, int fd,
 	issue(sh, a, fd, KTSTR_IOC_READ, &acc);
 }
 
-/* Writes aimed at tasks that are exiting: the validation chain's job. */
+/*
+ * Writes aimed at tasks that are exiting: the validation chain's job.
+ * A write the chain accepts must not starve the task: the value is the
+ * field's own, read just before (a random vtime would, rightly, leave it
+ * behind every other task until sched_ext's watchdog ejects the
+ * scheduler: the scheduler's behaviour, not the module's).
+ */
 static void write_task(struct fuzz_shared *sh, struct fuzz_rng *r, int fd)
 {
 	static const char *const writable[] = { "scx.slice", "scx.dsq_vtime" };
-	struct ktstr_access acc;
+	struct ktstr_access acc, cur;
 
 	ktstr_hdr_init(&acc, sizeof(acc));
 	acc.kind = KTSTR_TARGET_TASK;
@@ -236,7 +242,9 @@ static void write_task(struct fuzz_shared *sh, struct fuzz_rng *r, int fd)
 	acc.pid = pick_pid(sh, r);
 	if (fuzz_below(r, 8))
 		ktstr_task_start_time(fd, acc.pid, &acc.start_time, NULL);
-	acc.value = fuzz_below(r, 2) ? 20000000ull : fuzz_next(r);
+	cur = acc;
+	cur.width = 8;
+	acc.value = ioctl(fd, KTSTR_IOC_READ, &cur) ? 20000000ull : cur.value;
 	issue(sh, FA_WRITE_TASK, fd, KTSTR_IOC_WRITE, &acc);
 }
 
