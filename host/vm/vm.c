@@ -285,7 +285,8 @@ static int poll_timeout(struct vm *v, uint64_t done_at)
 		until = v->start_ns + CONNECT_MS * 1000000ull;
 	if (v->done && done_at + EXIT_GRACE_MS * 1000000ull < until)
 		until = done_at + EXIT_GRACE_MS * 1000000ull;
-	if (v->hello && !v->done && capturer_next_due(v->cap) < until)
+	if (v->hello && !v->done && !v->pending &&
+	    capturer_next_due(v->cap) < until)
 		until = capturer_next_due(v->cap);
 	if (watch_next_due(v) < until)
 		until = watch_next_due(v);
@@ -385,8 +386,10 @@ static void loop(struct vm *v)
 
 		if (ev_poll(&l, poll_timeout(v, done_at)) < 0)
 			break;
-		if (v->hello && !v->done && !v->pending && !v->qemu_gone) {
-			capturer_tick(v->cap, now_ns());
+		if (v->hello && !v->done && !v->qemu_gone) {
+			/* A verdict's snapshot is the last one its report names. */
+			if (!v->pending)
+				capturer_tick(v->cap, now_ns());
 			watch_tick(v);
 		}
 		if (atomic_load(&v->cap->fatal))
