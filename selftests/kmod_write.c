@@ -104,13 +104,24 @@ static __u32 write_sleeper(int fd, pid_t pid, __u64 start, const char *field,
 	return r;
 }
 
-/* A spinner on @cpu (-1: anywhere), of @policy. */
+/*
+ * A spinner on @cpu (-1: anywhere), of @policy, returned once it has set
+ * both. Until then it is no plain spinner: sched_setaffinity() sleeps
+ * (on_rq 0) while the stopper moves it to @cpu, and a test that takes
+ * "R" right after fork() for "running" would meet that sleep.
+ */
 static pid_t spawn_spinner_on(int cpu, int policy)
 {
 	struct sched_param sp = { 0 };
-	pid_t pid = fork();
+	int ready[2];
+	pid_t pid;
+	char c = 0;
 
+	if (pipe(ready))
+		return -1;
+	pid = fork();
 	if (pid == 0) {
+		close(ready[0]);
 		if (cpu >= 0) {
 			cpu_set_t set;
 
@@ -119,11 +130,20 @@ static pid_t spawn_spinner_on(int cpu, int policy)
 			if (sched_setaffinity(0, sizeof(set), &set))
 				_exit(1);
 		}
-		if (sched_setscheduler(0, policy, &sp))
+		if (sched_setscheduler(0, policy, &sp) ||
+		    write(ready[1], &c, 1) != 1)
 			_exit(1);
+		close(ready[1]);
 		for (;;)
 			;
 	}
+	close(ready[1]);
+	/* EOF: it failed its setup and exited */
+	if (pid > 0 && read(ready[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(ready[0]);
 	return pid;
 }
 
