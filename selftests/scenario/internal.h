@@ -208,6 +208,8 @@ struct sc_kstats {
 };
 
 int sc_kstats_read(pid_t pid, struct sc_kstats *k);
+#define SC_KSTACK_FRAMES	4
+void sc_kstack_read(pid_t pid, char *out, size_t len);
 /* The kernel's SCHED_* for @p, and its name (the kernel's, or the report's). */
 int sc_policy_kernel(enum sc_policy p);
 const char *sc_policy_name(enum sc_policy p, bool kernel);

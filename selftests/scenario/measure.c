@@ -179,6 +179,42 @@ __u64 sc_pid_cpu_ns(pid_t pid)
 	return run;
 }
 
+/*
+ * Where @pid sleeps in the kernel, innermost first, from /proc/PID/stack
+ * ("[<0>] fn+0x1a/0x40" lines): "fn < caller < ...", at most
+ * SC_KSTACK_FRAMES. Empty when it cannot be read.
+ */
+void sc_kstack_read(pid_t pid, char *out, size_t len)
+{
+	char buf[4096], *line, *save = NULL;
+	size_t used = 0;
+	int frames = 0;
+
+	if (!len)
+		return;
+	out[0] = '\0';
+	if (slurp(pid, "stack", buf, sizeof(buf)))
+		return;
+	for (line = strtok_r(buf, "\n", &save);
+	     line && frames < SC_KSTACK_FRAMES;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *fn = strchr(line, ' ');
+		int w;
+
+		if (!fn)
+			continue;
+		fn++;
+		w = snprintf(out + used, len - used, "%s%.*s",
+			     frames ? " < " : "", (int)strcspn(fn, "+ "), fn);
+		if (w < 0 || (size_t)w >= len - used) {
+			out[used] = '\0';	/* whole frames only */
+			break;
+		}
+		used += w;
+		frames++;
+	}
+}
+
 /* What the kernel accounted for @pid; call before reaping it. */
 int sc_kstats_read(pid_t pid, struct sc_kstats *k)
 {

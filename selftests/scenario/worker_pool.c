@@ -170,6 +170,16 @@ static int starved(struct sc_exec *x, const struct sc_wk *wk, char *figs,
 		 k.state, stuck ? ", runnable and not run for the 300 ms looked at" :
 		 ran ? ", first run only now" : "",
 		 k.cpu_ns / 1e6, k.wait_ns / 1e9, SC_START_TIMEOUT_MS / 1000);
+	/* Asleep, no scheduler's doing: say on what, to explain the failure. */
+	if (k.state == 'D' || k.state == 'S') {
+		char stack[120];
+		size_t used = strlen(figs);
+
+		sc_kstack_read(wk->pid, stack, sizeof(stack));
+		if (stack[0])
+			snprintf(figs + used, len - used, "; asleep in %s",
+				 stack);
+	}
 	if ((x->lim.off & SC_BIT(SC_CHECK_NOT_STARVED)) ||
 	    (!stuck && k.wait_ns < SC_START_STARVED_WAIT_MS * 1000000ull))
 		return 0;
@@ -182,7 +192,7 @@ static int starved(struct sc_exec *x, const struct sc_wk *wk, char *figs,
 static int wait_started(struct sc_exec *x, int first, int n)
 {
 	__u64 deadline = sc_now_ns() + SC_START_TIMEOUT_MS * 1000000ull;
-	char figs[200];
+	char figs[400];
 	int bad = 0, st;
 
 	for (int i = first; i < first + n; i++) {
