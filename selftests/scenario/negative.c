@@ -142,13 +142,7 @@ static const struct sc_scenario sc_neg_isolation = {
 			{
 				.name = "pinned",
 				.cpuset = { .kind = SC_CPUS_LIST, .list = "0" },
-				/*
-				 * Spin and sleep: four spinners on one CPU would
-				 * test the scheduler's fairness to pinned tasks
-				 * (scx_qmap keeps one waiting 10 s), not isolation.
-				 */
-				.workers = { { .count = 4,
-					       .work = { .type = SC_WORK_MIXED },
+				.workers = { { .count = 4, .work = SPIN,
 					       .affinity = { .kind = SC_AFF_CROSS } } },
 			},
 			{ },

@@ -188,6 +188,9 @@ static int starved(struct sc_exec *x, const struct sc_wk *wk, char *figs,
 	return 1;
 }
 
+/* How often a worker that has not reported is checked for death. */
+#define SC_DEATH_CHECK_MS	100
+
 /* Wait until every new worker is running or failed. */
 static int wait_started(struct sc_exec *x, int first, int n)
 {
@@ -199,11 +202,16 @@ static int wait_started(struct sc_exec *x, int first, int n)
 		struct sc_wk *wk = &x->wk[i];
 		struct sc_slot *s = &x->shm->slots[wk->slot];
 
-		while (sc_load(&s->state) == SC_W_STARTING &&
-		       sc_now_ns() < deadline) {
+		/* Woken by its report; the timeout only notices a death. */
+		for (__u64 now; sc_load(&s->state) == SC_W_STARTING &&
+		     (now = sc_now_ns()) < deadline;) {
+			__u64 left = (deadline - now) / 1000000ull + 1;
+
 			if (waitpid(wk->pid, NULL, WNOHANG | WNOWAIT) == wk->pid)
 				break;
-			usleep(2000);
+			sc_futex_wait(&s->state, SC_W_STARTING,
+				      left < SC_DEATH_CHECK_MS ? (unsigned int)left :
+				      SC_DEATH_CHECK_MS);
 		}
 		st = sc_load(&s->state);
 		if (st == SC_W_RUNNING)

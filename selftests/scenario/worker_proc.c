@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -84,6 +85,18 @@ void sc_unit_done(struct sc_wctx *w)
 	sc_store(&s->units, s->units + 1);
 }
 
+/*
+ * Publish the worker's state and wake the executor waiting on it: it
+ * sleeps on the futex instead of polling, since each poll of a SCHED_FIFO
+ * executor preempts whatever runs on its CPU (scx_qmap refills the slice
+ * of a task it preempts, so a poller kept a spinner on the CPU forever).
+ */
+static void report_state(struct sc_slot *s, __u32 state)
+{
+	sc_store(&s->state, state);
+	sc_futex_wake(&s->state, INT_MAX);
+}
+
 /* Start measuring: the worker is set up and about to do its first unit. */
 void sc_measure_start(struct sc_wctx *w)
 {
@@ -96,7 +109,7 @@ void sc_measure_start(struct sc_wctx *w)
 	w->slot->start_ns = sc_now_ns();
 	w->last_ns = sc_coarse_ns();
 	w->sample_ns = w->last_ns;
-	sc_store(&w->slot->state, SC_W_RUNNING);
+	report_state(w->slot, SC_W_RUNNING);
 }
 
 /* An intended sleep until @until_ns (coarse clock) is not a gap. */
@@ -166,7 +179,7 @@ static void worker_finish(struct sc_wctx *w, int failed)
 		s->gap_cpu = w->last_cpu;
 	}
 	s->end_ns = sc_now_ns();
-	sc_store(&s->state, failed ? SC_W_FAILED : SC_W_DONE);
+	report_state(s, failed ? SC_W_FAILED : SC_W_DONE);
 	_exit(failed ? 1 : 0);
 }
 
@@ -175,7 +188,7 @@ static void worker_fail(struct sc_wctx *w, const char *what)
 	w->slot->error = errno;
 	snprintf(w->slot->errmsg, sizeof(w->slot->errmsg), "%s: %s", what,
 		 strerror(errno));
-	sc_store(&w->slot->state, SC_W_FAILED);
+	report_state(w->slot, SC_W_FAILED);
 	_exit(1);
 }
 
