@@ -2,8 +2,9 @@
 # The no-false-positive campaign: the default suite, N times under each
 # healthy scheduler (EEVDF and the kernel's example sched_ext schedulers)
 # on TCG, and the pass count per scheduler. Every failed run keeps its
-# KTAP and stderr, and its verdict lines are printed, so a failure is
-# explained, never retried.
+# KTAP, stderr and --output-dir (the JSON report: exit info, sched_ext's
+# debug dump, snapshots, BPF maps), and its verdict lines are printed, so
+# a failure is explained, never retried.
 #
 #   scripts/healthy-matrix.sh [REPS [SCHEDULER...]]   (default 10, all five)
 #
@@ -24,10 +25,12 @@ for sched in "$@"; do
 		log="$out/$sched.$i"
 		start=$(date +%s)
 		if [ "$sched" = eevdf ]; then
-			"$top/ktstr" run --accel tcg --topology "$topo" >"$log.ktap" 2>"$log.err"
+			"$top/ktstr" run --accel tcg --topology "$topo" \
+				--output-dir "$log.d" >"$log.ktap" 2>"$log.err"
 		else
 			"$top/ktstr" run --accel tcg --topology "$topo" \
-				--scheduler "$sched" >"$log.ktap" 2>"$log.err"
+				--scheduler "$sched" --output-dir "$log.d" \
+				>"$log.ktap" 2>"$log.err"
 		fi
 		rc=$?
 		secs=$(($(date +%s) - start))
@@ -37,6 +40,7 @@ for sched in "$@"; do
 			grep '^ok [0-9]* .* # SKIP' "$log.ktap" | sed 's/^/#   /'
 		elif [ "$rc" -eq 0 ]; then
 			pass=$((pass + 1))
+			rm -rf "$log.d"
 			echo "# $sched run $i: pass (${secs}s)"
 		else
 			echo "# $sched run $i: FAIL (exit $rc, ${secs}s)"
