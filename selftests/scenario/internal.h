@@ -10,8 +10,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kselftest.h"		/* __printf */
 #include "scenario.h"
@@ -45,6 +48,22 @@
 #define sc_load(p)		__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define sc_store(p, v)		__atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define sc_add(p, v)		__atomic_add_fetch(p, v, __ATOMIC_ACQ_REL)
+
+/* Wait on, and wake, a word in that memory: workers and the executor. */
+static inline int sc_futex_wait(__u32 *addr, __u32 val, unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	return (int)syscall(SYS_futex, addr, FUTEX_WAIT, val, &ts, NULL, 0);
+}
+
+static inline int sc_futex_wake(__u32 *addr, int n)
+{
+	return (int)syscall(SYS_futex, addr, FUTEX_WAKE, n, NULL, NULL, 0);
+}
 
 static inline __u64 sc_now_ns(void)
 {
@@ -277,8 +296,6 @@ int sc_work_churn(struct sc_wctx *w);	/* fork, affinity, policy, faults */
 int sc_work_io(struct sc_wctx *w);	/* sync IO */
 int sc_work_phases(struct sc_wctx *w);
 int sc_io_unit(struct sc_wctx *w, int *fd, void *buf);
-int sc_futex_wait(__u32 *addr, __u32 val, unsigned int ms);
-int sc_futex_wake(__u32 *addr, int n);
 
 /*
  * Executor state. Who owns a cgroup, a worker or a program: the step that

@@ -7,10 +7,8 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -19,21 +17,6 @@
 
 static_assert(sizeof(pthread_mutex_t) <= sizeof(((struct sc_chan *)0)->mutex),
 	      "a channel holds a process-shared mutex");
-
-int sc_futex_wait(__u32 *addr, __u32 val, unsigned int ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	return (int)syscall(SYS_futex, addr, FUTEX_WAIT, val, &ts, NULL, 0);
-}
-
-int sc_futex_wake(__u32 *addr, int n)
-{
-	return (int)syscall(SYS_futex, addr, FUTEX_WAKE, n, NULL, NULL, 0);
-}
 
 static void woke(struct sc_wctx *w)
 {
